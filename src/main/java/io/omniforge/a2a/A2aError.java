@@ -1,0 +1,57 @@
+package io.omniforge.a2a;
+
+/**
+ * Every error the service reports on the A2A wire: its JSON-RPC code, the {@code ErrorInfo.reason}, the HTTP
+ * status of the REST binding, and the standard message.
+ */
+public enum A2aError {
+    PARSE_ERROR(-32700, "PARSE_ERROR", 400, "Invalid JSON payload"),
+    INVALID_REQUEST(-32600, "INVALID_REQUEST", 400, "Request payload validation error"),
+    METHOD_NOT_FOUND(-32601, "METHOD_NOT_FOUND", 404, "Method not found"),
+    INVALID_PARAMS(-32602, "INVALID_PARAMS", 400, "Invalid parameters"),
+    INTERNAL_ERROR(-32603, "INTERNAL_ERROR", 500, "Internal error"),
+    TASK_NOT_FOUND(-32001, "TASK_NOT_FOUND", 404, "Task not found"),
+    TASK_NOT_CANCELABLE(-32002, "TASK_NOT_CANCELABLE", 400, "Task cannot be canceled"),
+    PUSH_NOTIFICATION_NOT_SUPPORTED(-32003, "PUSH_NOTIFICATION_NOT_SUPPORTED", 400, "Push notifications are not supported"),
+    UNSUPPORTED_OPERATION(-32004, "UNSUPPORTED_OPERATION", 400, "This operation is not supported"),
+    CONTENT_TYPE_NOT_SUPPORTED(-32005, "CONTENT_TYPE_NOT_SUPPORTED", 400, "Incompatible content types"),
+    INVALID_AGENT_RESPONSE(-32006, "INVALID_AGENT_RESPONSE", 500, "Invalid agent response"),
+    EXTENDED_AGENT_CARD_NOT_CONFIGURED(-32007, "EXTENDED_AGENT_CARD_NOT_CONFIGURED", 400,
+            "Extended agent card is not configured"),
+    EXTENSION_SUPPORT_REQUIRED(-32008, "EXTENSION_SUPPORT_REQUIRED", 400, "Extension support required"),
+    VERSION_NOT_SUPPORTED(-32009, "VERSION_NOT_SUPPORTED", 400, "Protocol version not supported");
+
+    public static final String DOMAIN = "a2a-protocol.org";
+
+    private final int code;
+    private final String reason;
+    private final int httpStatus;
+    private final String defaultMessage;
+
+    A2aError(int code, String reason, int httpStatus, String defaultMessage) {
+        this.code = code;
+        this.reason = reason;
+        this.httpStatus = httpStatus;
+        this.defaultMessage = defaultMessage;
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+
+    public String defaultMessage() {
+        return defaultMessage;
+    }
+
+    public A2aException exception(String message) {
+        return new A2aException(this, message);
+    }
+}

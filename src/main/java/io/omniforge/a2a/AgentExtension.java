@@ -1,0 +1,18 @@
+package io.omniforge.a2a;
+
+import java.util.Map;
+
+/** A protocol extension an agent supports; {@code params} is the extension's own configuration. */
+public record AgentExtension(String uri, String description, Boolean required, Map<String, Object> params) {
+
+    public AgentExtension {
+        if (uri == null || uri.isBlank()) {
+            throw new IllegalArgumentException("an extension needs a uri");
+        }
+        params = A2aJson.copy(params);
+    }
+
+    public boolean isRequired() {
+        return Boolean.TRUE.equals(required);
+    }
+}

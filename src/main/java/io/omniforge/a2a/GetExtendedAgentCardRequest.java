@@ -1,0 +1,5 @@
+package io.omniforge.a2a;
+
+/** Params of GetExtendedAgentCard. */
+public record GetExtendedAgentCardRequest(String tenant) {
+}

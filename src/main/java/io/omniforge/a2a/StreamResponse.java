@@ -1,0 +1,48 @@
+package io.omniforge.a2a;
+
+/**
+ * One event of a stream, wrapped by the name of its member: exactly one of {@code task}, {@code message},
+ * {@code statusUpdate} or {@code artifactUpdate}.
+ */
+public record StreamResponse(
+        Task task,
+        Message message,
+        TaskStatusUpdateEvent statusUpdate,
+        TaskArtifactUpdateEvent artifactUpdate) {
+
+    public StreamResponse {
+        int n = (task != null ? 1 : 0) + (message != null ? 1 : 0)
+                + (statusUpdate != null ? 1 : 0) + (artifactUpdate != null ? 1 : 0);
+        if (n != 1) {
+            throw new IllegalArgumentException(
+                    "a stream response must hold exactly one of task, message, statusUpdate, artifactUpdate; found " + n);
+        }
+    }
+
+    public static StreamResponse of(Task task) {
+        return new StreamResponse(task, null, null, null);
+    }
+
+    public static StreamResponse of(Message message) {
+        return new StreamResponse(null, message, null, null);
+    }
+
+    public static StreamResponse of(TaskStatusUpdateEvent event) {
+        return new StreamResponse(null, null, event, null);
+    }
+
+    public static StreamResponse of(TaskArtifactUpdateEvent event) {
+        return new StreamResponse(null, null, null, event);
+    }
+
+    /** The state this event leaves the task in, when it says so. */
+    public TaskState state() {
+        if (task != null) {
+            return task.status().state();
+        }
+        if (statusUpdate != null) {
+            return statusUpdate.status().state();
+        }
+        return null;
+    }
+}
