@@ -1,0 +1,416 @@
+package io.omniforge.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.omniforge.a2a.A2aError;
+import io.omniforge.a2a.A2aException;
+import io.omniforge.a2a.A2aMethod;
+import io.omniforge.a2a.A2aService;
+import io.omniforge.a2a.A2aVersion;
+import io.omniforge.a2a.CallContext;
+import io.omniforge.a2a.CancelTaskRequest;
+import io.omniforge.a2a.GetTaskRequest;
+import io.omniforge.a2a.JsonRpcResponse;
+import io.omniforge.a2a.ListTasksRequest;
+import io.omniforge.a2a.SendMessageRequest;
+import io.omniforge.a2a.StreamEvent;
+import io.omniforge.a2a.SubscribeToTaskRequest;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
+import java.util.concurrent.Flow.Subscription;
+import io.smallrye.mutiny.subscription.MultiSubscriber;
+
+/**
+ * The JSON-RPC binding of A2A 1.0 over HTTP, for any {@link A2aService}: parses the body once, checks the
+ * version, dispatches on the method, and answers either JSON or a Server-Sent-Events stream. Every failure
+ * becomes a JSON-RPC error with an ErrorInfo entry; nothing else ever reaches the client.
+ */
+@ApplicationScoped
+public class JsonRpcTransport {
+
+    private static final Logger LOG = Logger.getLogger(JsonRpcTransport.class);
+    static final String LAST_EVENT_ID = "Last-Event-ID";
+
+    private final ObjectMapper mapper;
+    private final ApiConfig config;
+
+    public JsonRpcTransport(ObjectMapper mapper, ApiConfig config) {
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    /** Serves {@code service} at {@code basePath}: its card under {@code /.well-known/agent-card.json}, JSON-RPC at {@code rpcPath}. */
+    public void mount(Router router, String basePath, String rpcPath, A2aService service) {
+        String prefix = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
+        router.get(prefix + "/.well-known/agent-card.json").handler(ctx -> {
+            try {
+                writeJson(ctx.response(), 200, service.card(baseUrl(ctx.request())));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "agent card of %s failed", prefix);
+                ctx.response().setStatusCode(500).end();
+            }
+        });
+        router.post(rpcPath)
+                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+                .handler(ctx -> handle(ctx, service))
+                .failureHandler(this::failure);
+    }
+
+    /** The URL this service is reached at, from configuration or from the request. */
+    public String baseUrl(HttpServerRequest request) {
+        return config.publicBaseUrl()
+                .map(u -> u.endsWith("/") ? u.substring(0, u.length() - 1) : u)
+                .orElseGet(() -> request.scheme() + "://" + request.host());
+    }
+
+    private void failure(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (status == 413) {
+            writeError(ctx.response(), 413, NullNode.getInstance(), new A2aException(A2aError.INVALID_REQUEST,
+                    "request body exceeds the limit of " + config.maxBodyBytes() + " bytes (omniforge.api.max-body-bytes)"));
+        } else {
+            Throwable t = ctx.failure();
+            if (t != null) {
+                LOG.error("JSON-RPC request failed", t);
+            }
+            writeError(ctx.response(), status > 0 ? status : 500, NullNode.getInstance(),
+                    new A2aException(A2aError.INTERNAL_ERROR, "the request could not be processed"));
+        }
+    }
+
+    private void handle(RoutingContext ctx, A2aService service) {
+        HttpServerResponse response = ctx.response();
+        String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (!isJson(contentType)) {
+            writeError(response, 415, NullNode.getInstance(), new A2aException(A2aError.INVALID_REQUEST,
+                    "Content-Type must be application/json, got " + (contentType == null ? "none" : "'" + contentType + "'")));
+            return;
+        }
+        JsonNode body;
+        try {
+            Buffer raw = ctx.body().buffer();
+            if (raw == null || raw.length() == 0) {
+                throw new A2aException(A2aError.PARSE_ERROR, "Invalid JSON payload: the request body is empty");
+            }
+            body = mapper.readTree(raw.getBytes());
+        } catch (JsonProcessingException e) {
+            writeError(response, 200, NullNode.getInstance(), new A2aException(A2aError.PARSE_ERROR,
+                    "Invalid JSON payload: " + e.getOriginalMessage()));
+            return;
+        } catch (A2aException e) {
+            writeError(response, 200, NullNode.getInstance(), e);
+            return;
+        } catch (Exception e) {
+            writeError(response, 200, NullNode.getInstance(),
+                    new A2aException(A2aError.PARSE_ERROR, "Invalid JSON payload: " + e.getMessage()));
+            return;
+        }
+        JsonNode id = NullNode.getInstance();
+        try {
+            if (body == null || !body.isObject()) {
+                throw new A2aException(A2aError.INVALID_REQUEST, body != null && body.isArray()
+                        ? "batch requests are not supported: send one JSON-RPC request object per call"
+                        : "the body must be a JSON-RPC 2.0 request object");
+            }
+            JsonNode idNode = body.get("id");
+            if (idNode != null && (idNode.isTextual() || idNode.isIntegralNumber())) {
+                id = idNode;
+            }
+            if (!"2.0".equals(body.path("jsonrpc").asText(null))) {
+                throw new A2aException(A2aError.INVALID_REQUEST, "'jsonrpc' must be \"2.0\"");
+            }
+            if (idNode == null || !(idNode.isTextual() || idNode.isIntegralNumber())) {
+                throw new A2aException(A2aError.INVALID_REQUEST, "'id' must be a string or an integer");
+            }
+            JsonNode methodNode = body.get("method");
+            if (methodNode == null || !methodNode.isTextual()) {
+                throw new A2aException(A2aError.INVALID_REQUEST, "'method' must be a string");
+            }
+            JsonNode params = body.get("params");
+            if (params != null && !params.isObject() && !params.isNull()) {
+                throw new A2aException(A2aError.INVALID_PARAMS, "'params' must be an object");
+            }
+            String methodName = methodNode.asText();
+            A2aMethod method = A2aMethod.fromWire(methodName).orElseThrow(() -> new A2aException(
+                    A2aError.METHOD_NOT_FOUND, "Method not found: " + methodName + legacyHint(methodName)));
+            String version = ctx.request().getHeader(A2aVersion.HEADER);
+            if (version == null) {
+                version = ctx.request().getParam(A2aVersion.HEADER);
+            }
+            A2aVersion.negotiate(version);
+            CallContext call = new CallContext(null, baseUrl(ctx.request()), lastEventId(ctx.request()));
+            JsonNode p = params == null || params.isNull() ? JsonNodeFactory.instance.objectNode() : params;
+            dispatch(ctx, service, method, call, p, id);
+        } catch (A2aException e) {
+            writeError(response, 200, id, e);
+        } catch (RuntimeException e) {
+            writeError(response, 200, id, internal(e));
+        }
+    }
+
+    private void dispatch(RoutingContext ctx, A2aService service, A2aMethod method, CallContext call,
+            JsonNode params, JsonNode id) {
+        switch (method) {
+            case SEND_MESSAGE -> reply(ctx, id, service.sendMessage(call, bind(params, SendMessageRequest.class)));
+            case GET_TASK -> reply(ctx, id, service.getTask(call, bind(params, GetTaskRequest.class)));
+            case LIST_TASKS -> reply(ctx, id, service.listTasks(call, bind(params, ListTasksRequest.class)));
+            case CANCEL_TASK -> reply(ctx, id, service.cancelTask(call, bind(params, CancelTaskRequest.class)));
+            case GET_EXTENDED_AGENT_CARD -> reply(ctx, id, service.extendedCard(call));
+            case SEND_STREAMING_MESSAGE -> stream(ctx, id,
+                    service.sendStreamingMessage(call, bind(params, SendMessageRequest.class)));
+            case SUBSCRIBE_TO_TASK -> stream(ctx, id,
+                    service.subscribeToTask(call, bind(params, SubscribeToTaskRequest.class)));
+            case CREATE_PUSH_CONFIG, GET_PUSH_CONFIG, LIST_PUSH_CONFIGS, DELETE_PUSH_CONFIG ->
+                    throw new A2aException(A2aError.PUSH_NOTIFICATION_NOT_SUPPORTED,
+                            "push notifications are not supported (capabilities.pushNotifications is false); "
+                                    + "use SendStreamingMessage, SubscribeToTask or GetTask");
+        }
+    }
+
+    /** Reads params into a request record; any mismatch becomes -32602 naming the field. */
+    <T> T bind(JsonNode params, Class<T> type) {
+        try {
+            return mapper.treeToValue(params, type);
+        } catch (ValueInstantiationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw A2aException.invalidParams("Invalid parameters: " + where(e) + cause.getMessage());
+        } catch (InvalidFormatException e) {
+            String allowed = e.getTargetType() != null && e.getTargetType().isEnum()
+                    ? "; must be one of " + Arrays.stream(e.getTargetType().getEnumConstants())
+                            .map(Object::toString).collect(Collectors.joining(", "))
+                    : "";
+            throw A2aException.invalidParams("Invalid parameters: " + where(e) + "invalid value "
+                    + e.getValue() + allowed);
+        } catch (MismatchedInputException e) {
+            throw A2aException.invalidParams("Invalid parameters: " + where(e) + e.getOriginalMessage());
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw A2aException.invalidParams("Invalid parameters: " + e.getMessage());
+        }
+    }
+
+    private static String where(com.fasterxml.jackson.databind.JsonMappingException e) {
+        String path = e.getPath().stream()
+                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining(".")).replace(".[", "[");
+        return path.isEmpty() ? "" : "params." + path + ": ";
+    }
+
+    private static String legacyHint(String method) {
+        return switch (method) {
+            case "message/send" -> " (A2A 1.0 calls it SendMessage)";
+            case "message/stream" -> " (A2A 1.0 calls it SendStreamingMessage)";
+            case "tasks/get" -> " (A2A 1.0 calls it GetTask)";
+            case "tasks/cancel" -> " (A2A 1.0 calls it CancelTask)";
+            case "tasks/resubscribe" -> " (A2A 1.0 calls it SubscribeToTask)";
+            default -> "";
+        };
+    }
+
+    private static Long lastEventId(HttpServerRequest request) {
+        String value = request.getHeader(LAST_EVENT_ID);
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw A2aException.invalidParams("the Last-Event-ID header must be an event sequence number, got '"
+                    + value + "'");
+        }
+    }
+
+    private static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+        return type.equals("application/json") || type.equals("application/a2a+json");
+    }
+
+    private void reply(RoutingContext ctx, JsonNode id, Uni<?> result) {
+        AtomicBoolean closed = new AtomicBoolean();
+        ctx.response().closeHandler(v -> closed.set(true));
+        result.subscribe().with(
+                value -> {
+                    if (!closed.get()) {
+                        writeJson(ctx.response(), 200, JsonRpcResponse.result(id, value));
+                    }
+                },
+                failure -> {
+                    if (!closed.get()) {
+                        writeError(ctx.response(), 200, id, toA2a(failure));
+                    }
+                });
+    }
+
+    private void stream(RoutingContext ctx, JsonNode id, Multi<StreamEvent> events) {
+        Context context = Vertx.currentContext();
+        new SseWriter(ctx.response(), id, context).start(events);
+    }
+
+    private A2aException toA2a(Throwable failure) {
+        if (failure instanceof A2aException a2a) {
+            return a2a;
+        }
+        return internal(failure);
+    }
+
+    private static A2aException internal(Throwable failure) {
+        String ref = UUID.randomUUID().toString();
+        LOG.errorf(failure, "internal error %s", ref);
+        return new A2aException(A2aError.INTERNAL_ERROR, "internal error (reference " + ref + ")",
+                java.util.Map.of("reference", ref), null);
+    }
+
+    void writeJson(HttpServerResponse response, int status, Object value) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = mapper.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            LOG.error("could not serialize a response", e);
+            status = 500;
+            bytes = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":\"Internal error\"}}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        }
+        response.setStatusCode(status)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .end(Buffer.buffer(bytes));
+    }
+
+    void writeError(HttpServerResponse response, int status, JsonNode id, A2aException e) {
+        writeJson(response, status, JsonRpcResponse.error(id, e.toJsonRpcError()));
+    }
+
+    /**
+     * Writes a Multi as SSE with backpressure: one event is requested at a time, and the next only once the
+     * connection's write queue has room. A failure before the first event is answered as plain JSON; later, as a
+     * last SSE event. A client that goes away cancels its subscription, nothing else.
+     */
+    private final class SseWriter implements MultiSubscriber<StreamEvent> {
+        private final HttpServerResponse response;
+        private final JsonNode id;
+        private final Context context;
+        private volatile Subscription subscription;
+        private volatile boolean started;
+        private volatile boolean done;
+
+        SseWriter(HttpServerResponse response, JsonNode id, Context context) {
+            this.response = response;
+            this.id = id;
+            this.context = context;
+        }
+
+        void start(Multi<StreamEvent> events) {
+            response.closeHandler(v -> {
+                done = true;
+                Subscription s = subscription;
+                if (s != null) {
+                    s.cancel();
+                }
+            });
+            events.emitOn(cmd -> context.runOnContext(v -> cmd.run())).subscribe().withSubscriber(this);
+        }
+
+        @Override
+        public void onSubscribe(Subscription s) {
+            subscription = s;
+            if (done) {
+                s.cancel();
+            } else {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onItem(StreamEvent event) {
+            if (done) {
+                return;
+            }
+            if (!started) {
+                started = true;
+                response.setChunked(true)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                        .putHeader("X-Accel-Buffering", "no");
+            }
+            response.write(frame(event.hasId() ? event.seq() : null, JsonRpcResponse.result(id, event.response())));
+            if (response.writeQueueFull()) {
+                response.drainHandler(v -> request());
+            } else {
+                request();
+            }
+        }
+
+        private void request() {
+            Subscription s = subscription;
+            if (s != null && !done) {
+                s.request(1);
+            }
+        }
+
+        @Override
+        public void onFailure(Throwable failure) {
+            if (done) {
+                return;
+            }
+            done = true;
+            A2aException error = toA2a(failure);
+            if (!started) {
+                writeError(response, 200, id, error);
+            } else {
+                response.end(frame(null, JsonRpcResponse.error(id, error.toJsonRpcError())));
+            }
+        }
+
+        @Override
+        public void onCompletion() {
+            if (done) {
+                return;
+            }
+            done = true;
+            if (!started) {
+                writeError(response, 200, id, new A2aException(A2aError.INTERNAL_ERROR, "the stream ended without an event"));
+            } else {
+                response.end();
+            }
+        }
+
+        private Buffer frame(Long seq, JsonRpcResponse payload) {
+            Buffer buffer = Buffer.buffer();
+            if (seq != null) {
+                buffer.appendString("id: ").appendString(Long.toString(seq)).appendString("\n");
+            }
+            try {
+                buffer.appendString("data: ").appendBytes(mapper.writeValueAsBytes(payload)).appendString("\n\n");
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("could not serialize a stream event", e);
+            }
+            return buffer;
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.omniforge.store;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import org.flywaydb.core.Flyway;
+import org.jboss.logging.Logger;
+
+/**
+ * The bridge between Mutiny pipelines and blocking JDBC. Reads run on a small bounded pool; writes have one
+ * owner, a writer thread that takes whatever has queued up and commits it in one transaction (group commit),
+ * each operation inside its own savepoint so one failure does not fail its neighbours. A write's Uni completes
+ * only after its transaction committed. Results are delivered back on the caller's Vert.x context, so no
+ * pipeline ever continues on a store thread, and no JDBC ever runs on an event loop.
+ */
+@Startup
+@ApplicationScoped
+public class Db {
+
+    private static final Logger LOG = Logger.getLogger(Db.class);
+
+    private final AgroalDataSource dataSource;
+    private final Flyway flyway;
+    private final StoreConfig config;
+    private BlockingQueue<WriteOp<?>> writes;
+    private ExecutorService readers;
+    private Thread writer;
+    private volatile boolean running;
+
+    public Db(AgroalDataSource dataSource, Flyway flyway, StoreConfig config) {
+        this.dataSource = dataSource;
+        this.flyway = flyway;
+        this.config = config;
+    }
+
+    @PostConstruct
+    void start() {
+        config.sqliteFile().ifPresent(file -> {
+            Path parent = Path.of(file).toAbsolutePath().getParent();
+            try {
+                Files.createDirectories(parent);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot create the directory of the SQLite file " + file + ": " + e, e);
+            }
+        });
+        flyway.migrate();
+        writes = new ArrayBlockingQueue<>(config.writeQueueCapacity());
+        AtomicInteger n = new AtomicInteger();
+        readers = new ThreadPoolExecutor(config.readThreads(), config.readThreads(), 60, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(config.readQueueCapacity()),
+                r -> {
+                    Thread t = new Thread(r, "omniforge-db-reader-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        running = true;
+        writer = new Thread(this::writeLoop, "omniforge-db-writer");
+        writer.setDaemon(true);
+        writer.start();
+        LOG.infof("store ready (%s)", config.sqliteFile().map(f -> "SQLite file " + Path.of(f).toAbsolutePath())
+                .orElse("datasource"));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        close();
+    }
+
+    /** Stops taking work, lets the writer commit what was acknowledged to the queue, then stops. */
+    synchronized void close() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        writer.interrupt();
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        readers.shutdown();
+    }
+
+    /** Runs a read on a reader thread. */
+    public <T> Uni<T> read(SqlWork<T> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            Context caller = Vertx.currentContext();
+            try {
+                readers.execute(() -> {
+                    try (Connection c = dataSource.getConnection()) {
+                        T result = work.apply(c);
+                        deliver(caller, () -> emitter.complete(result));
+                    } catch (Throwable t) {
+                        deliver(caller, () -> emitter.fail(wrap(t)));
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                emitter.fail(new StoreException("store overloaded: too many reads waiting", e));
+            }
+        });
+    }
+
+    /** Queues a write for the writer; the Uni completes once its transaction has committed. */
+    public <T> Uni<T> write(SqlWork<T> work) {
+        return Uni.createFrom().emitter(emitter -> {
+            Context caller = Vertx.currentContext();
+            if (!running) {
+                emitter.fail(new StoreException("store is closed", null));
+                return;
+            }
+            WriteOp<T> op = new WriteOp<>(work,
+                    result -> deliver(caller, () -> emitter.complete(result)),
+                    failure -> deliver(caller, () -> emitter.fail(failure)));
+            if (!writes.offer(op)) {
+                emitter.fail(new StoreException("store overloaded: " + config.writeQueueCapacity()
+                        + " writes are already waiting", null));
+            }
+        });
+    }
+
+    private static void deliver(Context caller, Runnable action) {
+        if (caller != null) {
+            caller.runOnContext(v -> action.run());
+        } else {
+            action.run();
+        }
+    }
+
+    private static Throwable wrap(Throwable t) {
+        if (t instanceof SQLException) {
+            return new StoreException("database error: " + t.getMessage(), t);
+        }
+        return t;
+    }
+
+    private void writeLoop() {
+        List<WriteOp<?>> batch = new ArrayList<>(config.maxBatch());
+        while (running || !writes.isEmpty()) {
+            try {
+                WriteOp<?> first = running ? writes.take() : writes.poll();
+                if (first == null) {
+                    break;
+                }
+                batch.add(first);
+                writes.drainTo(batch, config.maxBatch() - 1);
+            } catch (InterruptedException e) {
+                continue; // close() interrupts; the loop drains what is left
+            }
+            commit(batch);
+            batch.clear();
+        }
+    }
+
+    private void commit(List<WriteOp<?>> batch) {
+        List<Runnable> outcomes = new ArrayList<>(batch.size());
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                for (WriteOp<?> op : batch) {
+                    outcomes.add(op.runIn(c));
+                }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                safeRollback(c);
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.error("a write batch failed and was rolled back", e);
+            StoreException failure = new StoreException("database write failed: " + e.getMessage(), e);
+            batch.forEach(op -> op.onFailure.accept(failure));
+            return;
+        }
+        outcomes.forEach(Runnable::run);
+    }
+
+    private static void safeRollback(Connection c) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            LOG.warn("rollback failed", e);
+        }
+    }
+
+    private static final class WriteOp<T> {
+        final SqlWork<T> work;
+        final Consumer<T> onSuccess;
+        final Consumer<Throwable> onFailure;
+
+        WriteOp(SqlWork<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+            this.work = work;
+            this.onSuccess = onSuccess;
+            this.onFailure = onFailure;
+        }
+
+        /** Runs inside a savepoint; returns what to report once the whole batch committed. */
+        Runnable runIn(Connection c) throws SQLException {
+            Savepoint savepoint = c.setSavepoint();
+            try {
+                T result = work.apply(c);
+                c.releaseSavepoint(savepoint);
+                return () -> onSuccess.accept(result);
+            } catch (SQLException | RuntimeException e) {
+                c.rollback(savepoint);
+                Throwable failure = wrap(e);
+                return () -> onFailure.accept(failure);
+            }
+        }
+    }
+}
