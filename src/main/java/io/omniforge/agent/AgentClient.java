@@ -1,0 +1,268 @@
+package io.omniforge.agent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
+import io.omniforge.a2a.A2aError;
+import io.omniforge.a2a.A2aMethod;
+import io.omniforge.a2a.A2aVersion;
+import io.omniforge.a2a.AgentCard;
+import io.omniforge.a2a.CancelTaskRequest;
+import io.omniforge.a2a.GetTaskRequest;
+import io.omniforge.a2a.JsonRpcRequest;
+import io.omniforge.a2a.SendMessageRequest;
+import io.omniforge.a2a.SendMessageResponse;
+import io.omniforge.a2a.StreamResponse;
+import io.omniforge.a2a.SubscribeToTaskRequest;
+import io.omniforge.a2a.Task;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.core.http.HttpClient;
+import io.vertx.mutiny.core.http.HttpClientResponse;
+import io.vertx.mutiny.core.parsetools.RecordParser;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The A2A 1.0 JSON-RPC client for downstream agents, on the Vert.x HTTP client: pooled keep-alive connections,
+ * a connect timeout, a timeout on every call and an idle timeout on every stream, {@code A2A-Version: 1.0} on
+ * every request. Whatever an agent answers that is not A2A becomes an {@link AgentException} of kind
+ * INVALID_RESPONSE (error -32006), never a hang.
+ */
+@ApplicationScoped
+public class AgentClient {
+
+    private static final String JSON = "application/json";
+    private static final String EVENT_STREAM = "text/event-stream";
+
+    private final HttpClient http;
+    private final ObjectMapper mapper;
+    private final AgentConfig config;
+    private final AtomicLong ids = new AtomicLong();
+
+    public AgentClient(Vertx vertx, ObjectMapper mapper, AgentConfig config) {
+        this.mapper = mapper;
+        this.config = config;
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setKeepAlive(true)
+                .setMaxPoolSize(config.maxConnectionsPerHost())
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(true));
+    }
+
+    @PreDestroy
+    void close() {
+        http.closeAndForget();
+    }
+
+    /** Fetches and validates the card at {@code <baseUrl>/.well-known/agent-card.json}. */
+    public Uni<AgentCard> fetchCard(String agent, String baseUrl) {
+        String url = (baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl)
+                + "/.well-known/agent-card.json";
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
+                .setIdleTimeout(config.cardTimeout().toMillis())
+                .putHeader("Accept", JSON).putHeader(A2aVersion.HEADER, A2aVersion.CURRENT);
+        return http.request(options)
+                .onItem().transformToUni(req -> req.send())
+                .onItem().<AgentCard>transformToUni(response -> {
+                    if (response.statusCode() != 200) {
+                        return readBody(agent, response).map(body -> {
+                            throw AgentException.invalid(agent, "GET " + url + " answered HTTP " + response.statusCode());
+                        });
+                    }
+                    return readBody(agent, response).map(body -> {
+                        try {
+                            return mapper.readValue(body.getBytes(), AgentCard.class).validate();
+                        } catch (Exception e) {
+                            throw AgentException.invalid(agent, "the card at " + url + " is not a valid A2A 1.0 card: "
+                                    + rootMessage(e));
+                        }
+                    });
+                })
+                .ifNoItem().after(config.cardTimeout())
+                .failWith(() -> AgentException.timeout(agent, "no card from " + url + " within " + config.cardTimeout()))
+                .onFailure(f -> !(f instanceof AgentException)).transform(f -> AgentException.unreachable(agent, f));
+    }
+
+    public Uni<SendMessageResponse> sendMessage(AgentTarget target, SendMessageRequest request) {
+        return call(target, A2aMethod.SEND_MESSAGE, request, SendMessageResponse.class);
+    }
+
+    public Uni<Task> getTask(AgentTarget target, String taskId) {
+        return call(target, A2aMethod.GET_TASK, new GetTaskRequest(null, taskId, null), Task.class);
+    }
+
+    public Uni<Task> cancelTask(AgentTarget target, String taskId) {
+        return call(target, A2aMethod.CANCEL_TASK, new CancelTaskRequest(null, taskId, null), Task.class);
+    }
+
+    public Multi<StreamResponse> sendStreamingMessage(AgentTarget target, SendMessageRequest request) {
+        return stream(target, A2aMethod.SEND_STREAMING_MESSAGE, request);
+    }
+
+    public Multi<StreamResponse> subscribeToTask(AgentTarget target, String taskId) {
+        return stream(target, A2aMethod.SUBSCRIBE_TO_TASK, new SubscribeToTaskRequest(null, taskId));
+    }
+
+    /** One JSON-RPC call with a JSON answer. */
+    <T> Uni<T> call(AgentTarget target, A2aMethod method, Object params, Class<T> resultType) {
+        Duration timeout = target.callTimeout() != null ? target.callTimeout() : config.callTimeout();
+        return Uni.createFrom().deferred(() -> {
+                    Buffer body = encode(method, params);
+                    RequestOptions options = post(target, JSON).setIdleTimeout(timeout.toMillis());
+                    return http.request(options).onItem().transformToUni(req -> req.send(body));
+                })
+                .onItem().transformToUni(response -> readBody(target.name(), response)
+                        .map(body -> decodeResult(target.name(), method, response, body, resultType)))
+                .ifNoItem().after(timeout)
+                .failWith(() -> AgentException.timeout(target.name(), method.wireName() + " took longer than " + timeout))
+                .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
+                .transform(f -> AgentException.unreachable(target.name(), f));
+    }
+
+    /**
+     * A JSON-RPC call answered by an SSE stream; an agent that answers plain JSON instead (a single result or an
+     * error) is accepted too. Cancelling the Multi closes the connection.
+     */
+    Multi<StreamResponse> stream(AgentTarget target, A2aMethod method, Object params) {
+        String agent = target.name();
+        return Uni.createFrom().deferred(() -> {
+                    Buffer body = encode(method, params);
+                    RequestOptions options = post(target, EVENT_STREAM + ", " + JSON)
+                            .setIdleTimeout(config.streamIdleTimeout().toMillis());
+                    return http.request(options).onItem().transformToUni(req -> req.send(body));
+                })
+                .ifNoItem().after(config.streamIdleTimeout())
+                .failWith(() -> AgentException.timeout(agent, method.wireName() + " did not start streaming within "
+                        + config.streamIdleTimeout()))
+                .onItem().transformToMulti(response -> {
+                    String type = contentType(response);
+                    if (response.statusCode() == 200 && type.startsWith(EVENT_STREAM)) {
+                        return events(agent, method, response);
+                    }
+                    return readBody(agent, response).toMulti().map(bodyBuffer ->
+                            decodeResult(agent, method, response, bodyBuffer, StreamResponse.class));
+                })
+                .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
+                .transform(f -> f instanceof TimeoutException || String.valueOf(f.getMessage()).contains("timeout")
+                        ? AgentException.timeout(agent, method.wireName() + " stream was silent for longer than "
+                                + config.streamIdleTimeout())
+                        : AgentException.unreachable(agent, f));
+    }
+
+    private Multi<StreamResponse> events(String agent, A2aMethod method, HttpClientResponse response) {
+        RecordParser lines = RecordParser.newDelimited("\n", response).maxRecordSize(config.maxResponseBytes());
+        SseDecoder decoder = new SseDecoder(config.maxResponseBytes());
+        return Multi.createBy().concatenating().streams(
+                        lines.toMulti().map(b -> b.toString(java.nio.charset.StandardCharsets.UTF_8)),
+                        Multi.createFrom().item(END))
+                .onItem().transformToIterable(line -> {
+                    try {
+                        return line == END ? decoder.end() : decoder.line(line);
+                    } catch (IllegalStateException e) {
+                        throw AgentException.invalid(agent, e.getMessage());
+                    }
+                })
+                .map(data -> decodeResult(agent, method, response, Buffer.buffer(data), StreamResponse.class))
+                .onCancellation().invoke(() -> response.request().reset());
+    }
+
+    private static final String END = new String("<end of stream>");
+
+    private RequestOptions post(AgentTarget target, String accept) {
+        return new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.rpcUrl())
+                .putHeader("Content-Type", JSON)
+                .putHeader("Accept", accept)
+                .putHeader(A2aVersion.HEADER, A2aVersion.CURRENT);
+    }
+
+    private Buffer encode(A2aMethod method, Object params) {
+        try {
+            return Buffer.buffer(mapper.writeValueAsBytes(
+                    JsonRpcRequest.of(IntNode.valueOf((int) (ids.incrementAndGet() & 0x7fffffff)), method.wireName(), params)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode " + method.wireName(), e);
+        }
+    }
+
+    /** Reads a whole body, failing once it grows past the configured limit instead of buffering without bound. */
+    private Uni<Buffer> readBody(String agent, HttpClientResponse response) {
+        int max = config.maxResponseBytes();
+        return response.toMulti()
+                .collect().in(Buffer::buffer, (acc, chunk) -> {
+                    if (acc.length() + chunk.length() > max) {
+                        throw AgentException.invalid(agent, "the response exceeds " + max + " bytes");
+                    }
+                    acc.appendBuffer(chunk);
+                });
+    }
+
+    private <T> T decodeResult(String agent, A2aMethod method, HttpClientResponse response, Buffer body, Class<T> type) {
+        String what = method.wireName();
+        JsonNode envelope;
+        try {
+            envelope = mapper.readTree(body.getBytes());
+        } catch (Exception e) {
+            throw AgentException.invalid(agent, what + " answered HTTP " + response.statusCode() + " with "
+                    + (contentType(response).isEmpty() ? "no content type" : contentType(response))
+                    + " that is not JSON" + snippet(body));
+        }
+        if (envelope == null || !envelope.isObject() || !"2.0".equals(envelope.path("jsonrpc").asText(null))) {
+            throw AgentException.invalid(agent, what + " answered HTTP " + response.statusCode()
+                    + " with something that is not a JSON-RPC 2.0 response" + snippet(body));
+        }
+        JsonNode error = envelope.get("error");
+        if (error != null && error.isObject()) {
+            int code = error.path("code").asInt(A2aError.INTERNAL_ERROR.code());
+            A2aError known = java.util.Arrays.stream(A2aError.values()).filter(e -> e.code() == code).findFirst()
+                    .orElse(A2aError.INTERNAL_ERROR);
+            throw new AgentException(AgentException.Kind.REMOTE_ERROR, agent, known,
+                    "agent '" + agent + "' answered " + what + " with error " + code + ": "
+                            + error.path("message").asText("(no message)"), null);
+        }
+        JsonNode result = envelope.get("result");
+        if (result == null || !result.isObject()) {
+            throw AgentException.invalid(agent, what + " returned neither a result object nor an error");
+        }
+        try {
+            return mapper.treeToValue(result, type);
+        } catch (Exception e) {
+            throw AgentException.invalid(agent, what + " returned a result that is not a valid "
+                    + type.getSimpleName() + ": " + rootMessage(e));
+        }
+    }
+
+    private static String contentType(HttpClientResponse response) {
+        String type = response.getHeader("Content-Type");
+        return type == null ? "" : type.toLowerCase(Locale.ROOT);
+    }
+
+    private static String snippet(Buffer body) {
+        String s = body.toString();
+        s = s.length() > 120 ? s.substring(0, 120) + "..." : s;
+        return s.isBlank() ? "" : ": " + s.replaceAll("\\s+", " ");
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        String message = t.getMessage();
+        if (message != null && message.contains("\n")) {
+            message = message.substring(0, message.indexOf('\n'));
+        }
+        return message == null ? t.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,38 @@
+package io.omniforge.agent;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** {@code omniforge.agent.*}: how every downstream agent is called. */
+@ConfigMapping(prefix = "omniforge.agent")
+public interface AgentConfig {
+
+    /** Time allowed to open a connection to an agent. */
+    @WithDefault("5s")
+    Duration connectTimeout();
+
+    /** Time allowed for one non-streaming call (SendMessage, GetTask, CancelTask). */
+    @WithDefault("60s")
+    Duration callTimeout();
+
+    /** Longest silence allowed on an agent's SSE stream before it is treated as broken. */
+    @WithDefault("120s")
+    Duration streamIdleTimeout();
+
+    /** Time allowed to fetch an agent card. */
+    @WithDefault("10s")
+    Duration cardTimeout();
+
+    /** How often every agent's card is fetched again. */
+    @WithDefault("5m")
+    Duration cardRefresh();
+
+    /** Pooled connections per agent host. */
+    @WithDefault("128")
+    int maxConnectionsPerHost();
+
+    /** Largest response body (or single SSE event) read from an agent, in bytes. */
+    @WithDefault("4194304")
+    int maxResponseBytes();
+}

@@ -1,0 +1,296 @@
+package io.omniforge.agent;
+
+import io.omniforge.a2a.A2aError;
+import io.omniforge.a2a.A2aException;
+import io.omniforge.a2a.AgentCard;
+import io.omniforge.a2a.AgentInterface;
+import io.omniforge.store.Db;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URI;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.quarkus.runtime.LaunchMode;
+import org.jboss.logging.Logger;
+
+/**
+ * The agents behind the orchestrator: declared in configuration, the built-in demo agents, and those registered
+ * at run time (persisted). Each agent's card is fetched from its base URL, validated, cached, and fetched again
+ * every {@code omniforge.agent.card-refresh}; a failed fetch keeps the last good card and records the error.
+ */
+@ApplicationScoped
+public class AgentRegistry {
+
+    private static final Logger LOG = Logger.getLogger(AgentRegistry.class);
+    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
+
+    private final AgentClient client;
+    private final AgentConfig config;
+    private final AgentsConfig declared;
+    private final Db db;
+    private final Vertx vertx;
+    /** The built-in demo agents, served by this process under {@code /demo/<name>}. */
+    static final List<String> DEMO_AGENTS = List.of("echo", "slow", "flaky", "triage", "billing");
+
+    private final Map<String, Entry> agents = new ConcurrentHashMap<>();
+    private final boolean demoEnabled;
+
+    public AgentRegistry(AgentClient client, AgentConfig config, AgentsConfig declared, Db db, Vertx vertx,
+            @ConfigProperty(name = "omniforge.demo.enabled", defaultValue = "false") boolean demoEnabled) {
+        this.demoEnabled = demoEnabled;
+        this.client = client;
+        this.config = config;
+        this.declared = declared;
+        this.db = db;
+        this.vertx = vertx;
+    }
+
+    void start(@Observes StartupEvent event) {
+        if (demoEnabled) {
+            DEMO_AGENTS.forEach(name -> agents.put(name, new Entry(name, () -> localBaseUrl() + "/demo/" + name,
+                    AgentInfo.Source.DEMO, null, null)));
+        }
+        declared.declared().forEach((name, agent) -> put(name, agent.url(), AgentInfo.Source.CONFIG, null,
+                agent.callTimeout().orElse(null)));
+        List<String[]> stored = db.read(c -> {
+            List<String[]> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT tenant, name, url FROM agents");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
+            }
+            return rows;
+        }).await().atMost(Duration.ofSeconds(30));
+        stored.forEach(row -> put(row[1], row[2], AgentInfo.Source.RUNTIME, row[0], null));
+        long every = Math.max(1000, config.cardRefresh().toMillis());
+        vertx.setPeriodic(every, every, id -> refreshAll());
+        LOG.infof("agent registry: %d agents (%s)", agents.size(), String.join(", ", agents.keySet()));
+    }
+
+    /** This process on loopback, for the demo agents it serves; the port is read once the server listens. */
+    static String localBaseUrl() {
+        String key = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
+        int port = ConfigProvider.getConfig().getOptionalValue(key, Integer.class).orElse(8080);
+        return "http://127.0.0.1:" + port;
+    }
+
+    private Entry put(String name, String url, AgentInfo.Source source, String tenant, Duration callTimeout) {
+        String base = strip(url);
+        Entry entry = new Entry(name, () -> base, source, tenant, callTimeout);
+        agents.put(name, entry);
+        return entry;
+    }
+
+    public boolean exists(String name) {
+        return name != null && agents.containsKey(name);
+    }
+
+    public List<AgentInfo> list() {
+        return agents.values().stream().map(Entry::info).sorted(Comparator.comparing(AgentInfo::name)).toList();
+    }
+
+    public Optional<AgentInfo> get(String name) {
+        return Optional.ofNullable(agents.get(name)).map(Entry::info);
+    }
+
+    /** The cached cards of the agents that have one, by name. */
+    public Map<String, AgentCard> cachedCards() {
+        Map<String, AgentCard> cards = new java.util.TreeMap<>();
+        agents.values().forEach(e -> {
+            if (e.card != null) {
+                cards.put(e.name, e.card);
+            }
+        });
+        return cards;
+    }
+
+    /**
+     * Where to call an agent: its card is fetched first if none is cached.
+     *
+     * @throws A2aException -32602 for an unknown name
+     */
+    public Uni<AgentTarget> target(String name) {
+        Entry entry = agents.get(name);
+        if (entry == null) {
+            return Uni.createFrom().failure(A2aException.invalidParams("unknown agent '" + name + "'"));
+        }
+        Uni<AgentCard> card = entry.card != null ? Uni.createFrom().item(entry.card) : refresh(entry);
+        return card.map(c -> {
+            AgentInterface rpc = c.jsonRpcInterface().orElseThrow();
+            return new AgentTarget(name, rpc.url(), entry.callTimeout != null ? entry.callTimeout : config.callTimeout(),
+                    c.supportsStreaming());
+        });
+    }
+
+    /** Registers an agent at run time: its card must be reachable and valid; persisted before it is answered. */
+    public Uni<AgentInfo> register(String tenant, String name, String url) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            return Uni.createFrom().failure(A2aException.invalidParams("name must match " + NAME.pattern()
+                    + " (lower case letters, digits, '.', '_' or '-', at most 64), got "
+                    + (name == null ? "nothing" : "'" + name + "'")));
+        }
+        String base;
+        try {
+            base = validateUrl(url);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().failure(A2aException.invalidParams(e.getMessage()));
+        }
+        if (agents.containsKey(name)) {
+            return Uni.createFrom().failure(new A2aException(A2aError.INVALID_PARAMS,
+                    "an agent named '" + name + "' already exists", Map.of("conflict", name), null));
+        }
+        return client.fetchCard(name, base)
+                .onFailure().transform(f -> A2aException.invalidParams("no valid agent card at " + base
+                        + "/.well-known/agent-card.json: " + f.getMessage()))
+                .call(card -> db.write(c -> {
+                    try (PreparedStatement ps = c.prepareStatement(
+                            "INSERT INTO agents (tenant, name, url, created_at) VALUES (?, ?, ?, ?)")) {
+                        ps.setString(1, tenant);
+                        ps.setString(2, name);
+                        ps.setString(3, base);
+                        ps.setLong(4, System.currentTimeMillis());
+                        return ps.executeUpdate();
+                    }
+                }))
+                .map(card -> {
+                    Entry entry = new Entry(name, () -> base, AgentInfo.Source.RUNTIME, tenant, null);
+                    entry.ready(card);
+                    if (agents.putIfAbsent(name, entry) != null) {
+                        throw new A2aException(A2aError.INVALID_PARAMS, "an agent named '" + name + "' already exists",
+                                Map.of("conflict", name), null);
+                    }
+                    return entry.info();
+                });
+    }
+
+    /** Removes an agent registered at run time; those from configuration stay. */
+    public Uni<Boolean> remove(String name) {
+        Entry entry = agents.get(name);
+        if (entry == null) {
+            return Uni.createFrom().item(false);
+        }
+        if (entry.source != AgentInfo.Source.RUNTIME) {
+            return Uni.createFrom().failure(new A2aException(A2aError.INVALID_PARAMS, "agent '" + name
+                    + "' is declared in " + (entry.source == AgentInfo.Source.DEMO ? "the demo set" : "configuration")
+                    + " and cannot be removed at run time", Map.of("conflict", name), null));
+        }
+        return db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM agents WHERE name = ?")) {
+                ps.setString(1, name);
+                return ps.executeUpdate();
+            }
+        }).map(n -> agents.remove(name) != null);
+    }
+
+    private void refreshAll() {
+        agents.values().forEach(entry -> refresh(entry).subscribe().with(
+                card -> { },
+                failure -> LOG.debugf("card refresh of %s failed: %s", entry.name, failure.getMessage())));
+    }
+
+    /** Fetches an agent's card; concurrent callers share one fetch. */
+    Uni<AgentCard> refresh(Entry entry) {
+        return entry.fetch(() -> client.fetchCard(entry.name, entry.url())
+                .invoke(entry::ready)
+                .onFailure().invoke(entry::failed));
+    }
+
+    static String validateUrl(String url) {
+        if (url == null || url.isBlank()) {
+            throw new IllegalArgumentException("url is required: the agent's base URL, where its card is");
+        }
+        URI uri;
+        try {
+            uri = URI.create(url.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("url is not a valid URL: '" + url + "'");
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())
+                || uri.getHost() == null) {
+            throw new IllegalArgumentException("url must be an absolute http(s) URL, got '" + url + "'");
+        }
+        return strip(url.trim());
+    }
+
+    private static String strip(String url) {
+        String u = url;
+        if (u.endsWith("/.well-known/agent-card.json")) {
+            u = u.substring(0, u.length() - "/.well-known/agent-card.json".length());
+        }
+        while (u.endsWith("/")) {
+            u = u.substring(0, u.length() - 1);
+        }
+        return u;
+    }
+
+    /** One agent's mutable registry entry. */
+    static final class Entry {
+        final String name;
+        private final java.util.function.Supplier<String> url;
+        final AgentInfo.Source source;
+        final String tenant;
+        final Duration callTimeout;
+        volatile AgentCard card;
+        volatile AgentInfo.State state = AgentInfo.State.UNKNOWN;
+        volatile String lastError;
+        volatile Instant fetchedAt;
+        private Uni<AgentCard> inFlight;
+
+        Entry(String name, java.util.function.Supplier<String> url, AgentInfo.Source source, String tenant, Duration callTimeout) {
+            this.name = name;
+            this.url = url;
+            this.source = source;
+            this.tenant = tenant;
+            this.callTimeout = callTimeout;
+        }
+
+        String url() {
+            return url.get();
+        }
+
+        synchronized Uni<AgentCard> fetch(java.util.function.Supplier<Uni<AgentCard>> fetcher) {
+            if (inFlight == null) {
+                inFlight = fetcher.get()
+                        .eventually(() -> {
+                            synchronized (this) {
+                                inFlight = null;
+                            }
+                        })
+                        .memoize().indefinitely();
+            }
+            return inFlight;
+        }
+
+        void ready(AgentCard fetched) {
+            card = fetched;
+            state = AgentInfo.State.READY;
+            lastError = null;
+            fetchedAt = Instant.now();
+        }
+
+        void failed(Throwable failure) {
+            state = failure instanceof AgentException ae && ae.kind() == AgentException.Kind.INVALID_RESPONSE
+                    ? AgentInfo.State.INVALID : AgentInfo.State.UNREACHABLE;
+            lastError = failure.getMessage();
+        }
+
+        AgentInfo info() {
+            return new AgentInfo(name, url(), source, state, card, lastError, fetchedAt);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.omniforge.stream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omniforge.a2a.StreamEvent;
+import io.omniforge.a2a.StreamResponse;
+import io.omniforge.a2a.TaskState;
+import io.omniforge.store.Db;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Per-task event logs: every event of an upstream task is appended to its log with the next sequence number,
+ * committed, and only then offered to subscribers. Live subscribers and replays read the same log (the recent
+ * window in memory, the rest from the store), one batch per request of the subscriber, so a slow client holds
+ * nothing in memory and misses nothing, and every subscriber of a task sees the same events in the same order.
+ */
+@ApplicationScoped
+public class StreamRouter {
+
+    private final Db db;
+    private final ObjectMapper mapper;
+    private final StreamConfig config;
+    private final Map<String, TaskChannel> channels = new ConcurrentHashMap<>();
+
+    public StreamRouter(Db db, ObjectMapper mapper, StreamConfig config) {
+        this.db = db;
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    /** A task starts (or resumes) running in this process; {@code lastSeq} is its log's last committed number. */
+    public void open(String taskId, long lastSeq) {
+        channels.computeIfAbsent(taskId, id -> new TaskChannel(lastSeq, config.recentEvents()));
+    }
+
+    /** The task stopped running here: subscribers finish what is committed, then complete. */
+    public void close(String taskId) {
+        TaskChannel channel = channels.remove(taskId);
+        if (channel != null) {
+            channel.close();
+        }
+    }
+
+    /** Inside a write operation: appends an event to a task's log. */
+    public void append(Connection c, String taskId, StreamEvent event) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "INSERT INTO task_events (task_id, seq, body, created_at) VALUES (?, ?, ?, ?)")) {
+            ps.setString(1, taskId);
+            ps.setLong(2, event.seq());
+            ps.setString(3, mapper.writeValueAsString(event.response()));
+            ps.setLong(4, System.currentTimeMillis());
+            ps.executeUpdate();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a stream event", e);
+        }
+    }
+
+    /** After the write that appended them committed: hands the events to subscribers. */
+    public void committed(String taskId, List<StreamEvent> events) {
+        TaskChannel channel = channels.get(taskId);
+        if (channel != null) {
+            events.forEach(channel::committed);
+        }
+    }
+
+    /**
+     * The events of a task after {@code afterSeq}, live until the task reaches a terminal or interrupted state
+     * (or stops running in this process). Backpressure is the subscriber's demand: nothing is read ahead of it.
+     */
+    public Multi<StreamEvent> tail(String taskId, long afterSeq) {
+        return Multi.createBy().repeating()
+                .uni(() -> new long[] {afterSeq, 0}, state -> nextBatch(taskId, state))
+                .whilst(batch -> !batch.last())
+                .onItem().transformToIterable(Batch::events);
+    }
+
+    /** The state of a tail: the cursor, and whether the last event delivered ended the stream. */
+    private Uni<Batch> nextBatch(String taskId, long[] state) {
+        long cursor = state[0];
+        TaskChannel channel = channels.get(taskId);
+        if (channel == null) {
+            return read(taskId, cursor).map(events -> advance(state, events, null));
+        }
+        List<StreamEvent> fromMemory = channel.after(cursor, config.batchSize());
+        if (fromMemory != null && !fromMemory.isEmpty()) {
+            return Uni.createFrom().item(advance(state, fromMemory, channel));
+        }
+        if (fromMemory == null) {
+            return read(taskId, cursor).map(events -> advance(state, events, channel));
+        }
+        return channel.awaitAfter(cursor).replaceWith(() -> new Batch(List.of(), false));
+    }
+
+    private static Batch advance(long[] state, List<StreamEvent> events, TaskChannel channel) {
+        if (events.isEmpty()) {
+            // Nothing more in the store and nothing running here: the log is complete.
+            return new Batch(List.of(), channel == null || channel.isClosed());
+        }
+        StreamEvent lastEvent = events.get(events.size() - 1);
+        state[0] = lastEvent.seq();
+        TaskState s = lastEvent.response().state();
+        boolean latest = channel == null || lastEvent.seq() >= channel.durableSeq();
+        boolean ends = s != null && (s.isTerminal() || (s.isInterrupted() && latest));
+        return new Batch(events, ends);
+    }
+
+    private Uni<List<StreamEvent>> read(String taskId, long afterSeq) {
+        int limit = config.batchSize();
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT seq, body FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+                ps.setString(1, taskId);
+                ps.setLong(2, afterSeq);
+                ps.setInt(3, limit);
+                List<StreamEvent> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StreamEvent(rs.getLong(1), mapper.readValue(rs.getString(2), StreamResponse.class)));
+                    }
+                }
+                return out;
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a stored stream event is not valid JSON", e);
+            }
+        });
+    }
+
+    /** One read of a tail: the events, and whether the stream ends after them. */
+    record Batch(List<StreamEvent> events, boolean last) {
+    }
+}
