@@ -1,0 +1,18 @@
+package io.omniforge.api;
+
+import io.omniforge.a2a.ErrorInfo;
+import java.util.List;
+
+/**
+ * The error body of the management API, shaped like the A2A HTTP+JSON binding's:
+ * {@code {"error": {"code": 404, "status": "NOT_FOUND", "message": "...", "details": [ErrorInfo]}}}.
+ */
+public record ApiError(Body error) {
+
+    public record Body(int code, String status, String message, List<ErrorInfo> details) {
+    }
+
+    public static ApiError of(int code, String status, String message, String reason) {
+        return new ApiError(new Body(code, status, message, List.of(ErrorInfo.of(reason, null))));
+    }
+}
