@@ -76,6 +76,11 @@ public class JsonRpcTransport {
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(ctx -> handle(ctx, service))
                 .failureHandler(this::failure);
+        router.route(rpcPath).handler(ctx -> {
+            ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+            writeError(ctx.response(), 405, NullNode.getInstance(), new A2aException(A2aError.INVALID_REQUEST,
+                    ctx.request().method() + " is not allowed here: send JSON-RPC requests with POST"));
+        });
     }
 
     /** The URL this service is reached at, from configuration or from the request. */

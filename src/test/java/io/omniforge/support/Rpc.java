@@ -1,0 +1,125 @@
+package io.omniforge.support;
+
+import static io.restassured.RestAssured.given;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omniforge.a2a.A2aJson;
+import io.restassured.response.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** A tiny JSON-RPC client for tests: posts to the orchestrator (or any agent) and reads JSON or SSE answers. */
+public final class Rpc {
+
+    public static final ObjectMapper JSON = A2aJson.newMapper();
+    public static final String AGENT_KEY = "urn:omniforge:a2a:orchestration:v1";
+
+    private Rpc() {
+    }
+
+    public static Response post(String path, String body) {
+        return given().contentType("application/json").header("A2A-Version", "1.0").body(body).when().post(path);
+    }
+
+    public static JsonNode call(String path, String method, Object params) {
+        return read(post(path, request(method, params)).then().statusCode(200).extract().asString());
+    }
+
+    public static String request(String method, Object params) {
+        try {
+            return JSON.writeValueAsString(Map.of("jsonrpc", "2.0", "id", UUID.randomUUID().toString(),
+                    "method", method, "params", params));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static JsonNode read(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    /** A user message with text, optionally addressed to an agent by the orchestration extension. */
+    public static Map<String, Object> message(String text, String agent) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("messageId", UUID.randomUUID().toString());
+        m.put("role", "ROLE_USER");
+        m.put("parts", List.of(Map.of("text", text)));
+        if (agent != null) {
+            m.put("metadata", Map.of(AGENT_KEY, Map.of("agent", agent)));
+        }
+        return m;
+    }
+
+    public static Map<String, Object> send(Map<String, Object> message) {
+        return Map.of("message", message);
+    }
+
+    /** One SSE event: its id (null when absent) and its data parsed. */
+    public record Event(Long id, JsonNode data) {
+    }
+
+    /** Splits an SSE body into events. */
+    public static List<Event> events(String body) {
+        List<Event> out = new ArrayList<>();
+        for (String block : body.split("\n\n")) {
+            Long id = null;
+            StringBuilder data = new StringBuilder();
+            for (String line : block.split("\n")) {
+                if (line.startsWith("id:")) {
+                    id = Long.parseLong(line.substring(3).trim());
+                } else if (line.startsWith("data:")) {
+                    data.append(line.substring(5).trim());
+                }
+            }
+            if (data.length() > 0) {
+                out.add(new Event(id, read(data.toString())));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Subscribes to a task on the orchestrator and reads its SSE stream line by line until an event mentions
+     * {@code marker}; then closes the connection. Fails if the stream ends first or nothing comes within 30 s.
+     */
+    public static void awaitEvent(String taskId, String marker) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + "/a2a"))
+                .header("Content-Type", "application/json").header("A2A-Version", "1.0")
+                .timeout(java.time.Duration.ofSeconds(30))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(request("SubscribeToTask", Map.of("id", taskId))))
+                .build();
+        try {
+            var response = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
+            try (var lines = response.body()) {
+                if (lines.noneMatch(line -> line.startsWith("data:") && line.contains(marker))) {
+                    throw new AssertionError("the stream of task " + taskId + " ended without " + marker);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    /** The text of every text part of a task's artifacts, concatenated. */
+    public static String artifactText(JsonNode task) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonNode a : task.path("artifacts")) {
+            for (JsonNode p : a.path("parts")) {
+                sb.append(p.path("text").asText(""));
+            }
+        }
+        return sb.toString();
+    }
+}
