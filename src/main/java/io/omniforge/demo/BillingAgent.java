@@ -1,0 +1,34 @@
+package io.omniforge.demo;
+
+import io.omniforge.a2a.AgentSkill;
+import io.omniforge.a2a.Message;
+import io.omniforge.a2a.StreamResponse;
+import io.omniforge.a2a.Task;
+import io.smallrye.mutiny.Multi;
+import java.util.List;
+
+/** Answers billing questions: invoices, refunds, payments. */
+final class BillingAgent extends DemoAgent {
+
+    static final String NAME = "billing";
+
+    BillingAgent(int maxTasks) {
+        super(NAME, maxTasks);
+    }
+
+    @Override
+    String description() {
+        return "Handles billing: invoices, refunds and payments.";
+    }
+
+    @Override
+    List<AgentSkill> skills() {
+        return List.of(AgentSkill.of("billing", "Billing", "Looks into invoices, refunds and payments on your account.",
+                List.of("billing", "invoice", "refund", "payments"), List.of("I need a refund for invoice 42")));
+    }
+
+    @Override
+    Multi<StreamResponse> turn(Task task, Message message) {
+        return answer(task, NAME, "billing: I looked at your account: " + message.text());
+    }
+}
