@@ -4,6 +4,7 @@ import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
 import io.omniforge.a2a.AgentCard;
 import io.omniforge.a2a.AgentInterface;
+import io.omniforge.demo.DemoAgents;
 import io.omniforge.store.Db;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
@@ -43,9 +44,6 @@ public class AgentRegistry {
     private final AgentsConfig declared;
     private final Db db;
     private final Vertx vertx;
-    /** The built-in demo agents, served by this process under {@code /demo/<name>}. */
-    static final List<String> DEMO_AGENTS = List.of("echo", "slow", "flaky", "triage", "billing");
-
     private final Map<String, Entry> agents = new ConcurrentHashMap<>();
     private final boolean demoEnabled;
 
@@ -61,7 +59,7 @@ public class AgentRegistry {
 
     void start(@Observes StartupEvent event) {
         if (demoEnabled) {
-            DEMO_AGENTS.forEach(name -> agents.put(name, new Entry(name, () -> localBaseUrl() + "/demo/" + name,
+            DemoAgents.NAMES.forEach(name -> agents.put(name, new Entry(name, () -> localBaseUrl() + DemoAgents.basePath(name),
                     AgentInfo.Source.DEMO, null, null)));
         }
         declared.declared().forEach((name, agent) -> put(name, agent.url(), AgentInfo.Source.CONFIG, null,

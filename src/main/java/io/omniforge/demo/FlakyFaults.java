@@ -85,7 +85,7 @@ final class FlakyFaults implements Handler<RoutingContext> {
                     .end("flaky agent: internal server error (on purpose)");
             case BREAK_STREAM -> {
                 if (send.get().streaming()) {
-                    breakStream(response, id, send.get().request());
+                    breakStream(ctx.request().connection(), response, id, send.get().request());
                 } else {
                     writeJson(response, 200, JsonRpcResponse.error(id, failedOnPurpose()));
                 }
@@ -147,7 +147,8 @@ final class FlakyFaults implements Handler<RoutingContext> {
     }
 
     /** The Task and one more event as SSE, then the connection is dropped with no terminal event. */
-    private void breakStream(HttpServerResponse response, JsonNode id, SendMessageRequest request) {
+    private void breakStream(io.vertx.core.http.HttpConnection connection, HttpServerResponse response, JsonNode id,
+            SendMessageRequest request) {
         agent.breakingStream(request).collect().asList().subscribe().with(events -> {
             if (response.closed()) {
                 return;
@@ -157,7 +158,9 @@ final class FlakyFaults implements Handler<RoutingContext> {
                 response.write(frame(JsonRpcResponse.result(id, events.get(i).response())));
             }
             StreamEvent last = events.get(events.size() - 1);
-            response.write(frame(JsonRpcResponse.result(id, last.response()))).onComplete(written -> response.reset());
+            // Close (FIN, not RST) so the client reads what was sent, then meets a chunked body that never ends.
+            response.write(frame(JsonRpcResponse.result(id, last.response())))
+                    .onComplete(written -> connection.close());
         }, failure -> {
             if (!(failure instanceof A2aException)) {
                 LOG.error("the flaky agent's broken stream failed", failure);

@@ -140,6 +140,22 @@ final class TaskRun {
         return append(upstream, remoteTask, remoteContext, agentMessages);
     }
 
+    /**
+     * The agent's answer as the thread records it when the task ends without a status message of its own: an
+     * agent message holding the parts of the artifacts this run produced.
+     */
+    private static Message answer(Task task, String agent) {
+        List<Part> parts = new ArrayList<>();
+        if (task.artifacts() != null) {
+            task.artifacts().forEach(a -> parts.addAll(a.parts()));
+        }
+        if (parts.isEmpty()) {
+            parts.add(Part.text("(" + agent + " ended the task " + task.status().state() + ")"));
+        }
+        return new Message(UUID.randomUUID().toString(), task.contextId(), task.id(), Role.ROLE_AGENT, parts,
+                AgentMetadata.mark(null, agent, Map.of()), null, null);
+    }
+
     private void agentFailed(Throwable f) {
         A2aException error = f instanceof A2aException a ? a : new A2aException(A2aError.INTERNAL_ERROR,
                 "the call to agent '" + agent + "' failed: " + f.getMessage());
@@ -205,12 +221,16 @@ final class TaskRun {
             record = next;
             ends = task.status().state().endsStream();
             String thread = task.contextId();
+            List<Message> toThread = new ArrayList<>(agentMessages);
+            if (ends && task.status().message() == null) {
+                toThread.add(answer(task, agent));
+            }
             committed = owner.db().write(c -> {
                 for (StreamEvent e : numbered) {
                     owner.router().append(c, next.id(), e);
                 }
                 owner.store().update(c, next);
-                for (Message m : agentMessages) {
+                for (Message m : toThread) {
                     owner.threads().appendMessage(c, next.tenant(), thread, m, next.id(), agent);
                 }
                 if (newRemoteContext) {
