@@ -361,4 +361,38 @@ class GatewayFlowTest {
             assertNotEquals(upstreamId, t.path("id").asText(), "the agent's task id never leaks upstream");
         }
     }
+
+    @Test
+    void subscribersOfOneTaskSeeTheSameEventsInTheSameOrder() throws Exception {
+        JsonNode task = send(Rpc.message("delay:1200", "slow"), Map.of("returnImmediately", true));
+        String id = task.path("id").asText();
+        java.util.concurrent.CompletableFuture<List<Event>> a = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> stream("SubscribeToTask", Map.of("id", id), Map.of("Last-Event-ID", "1")));
+        java.util.concurrent.CompletableFuture<List<Event>> b = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> stream("SubscribeToTask", Map.of("id", id), Map.of("Last-Event-ID", "1")));
+        List<Event> first = a.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        List<Event> second = b.get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertEquals(first.stream().skip(1).map(Event::id).toList(), second.stream().skip(1).map(Event::id).toList());
+        assertEquals(first.stream().skip(1).map(e -> e.data().path("result").toString()).toList(),
+                second.stream().skip(1).map(e -> e.data().path("result").toString()).toList());
+    }
+
+    @Test
+    void aClientThatGoesAwayDoesNotStopTheTask() {
+        JsonNode task = send(Rpc.message("delay:800", "slow"), Map.of("returnImmediately", true));
+        String id = task.path("id").asText();
+        Rpc.awaitEvent(id, "TASK_STATE_WORKING"); // reads until WORKING, then hangs up
+        List<Event> rest = stream("SubscribeToTask", Map.of("id", id), Map.of("Last-Event-ID", "1"));
+        JsonNode last = rest.get(rest.size() - 1).data().path("result");
+        assertEquals("TASK_STATE_COMPLETED", last.path("statusUpdate").path("status").path("state").asText());
+    }
+
+    @Test
+    void registeringSomethingThatIsNotAnAgentIsRefused() {
+        String base = given().get("/.well-known/agent-card.json").then().extract().path("supportedInterfaces[0].url")
+                .toString().replace("/a2a", "");
+        given().contentType("application/json").body(Map.of("name", "health", "url", base + "/q/health"))
+                .post("/api/v1/agents").then().statusCode(400)
+                .body("error.message", org.hamcrest.Matchers.containsString("HTTP 404"));
+    }
 }

@@ -1,0 +1,54 @@
+package io.omniforge.api;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.omniforge.a2a.A2aSchema;
+import io.omniforge.support.Rpc;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The gateway behind a proxy, with an agent declared in configuration that cannot be reached. */
+@QuarkusTest
+@TestProfile(ConfiguredGatewayTest.Profile.class)
+class ConfiguredGatewayTest {
+
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "omniforge.api.public-base-url", "https://agents.example.com/omniforge/",
+                    "omniforge.agents.ghost.url", "http://127.0.0.1:1",
+                    "omniforge.entry-agent", "ghost",
+                    "omniforge.gateway.name", "Acme Gateway");
+        }
+    }
+
+    @Test
+    void cardUsesThePublicBaseUrl() {
+        JsonNode card = Rpc.read(given().get("/.well-known/agent-card.json").then().statusCode(200).extract().asString());
+        A2aSchema.assertValid("Agent Card", card);
+        assertEquals("Acme Gateway", card.path("name").asText());
+        assertEquals("https://agents.example.com/omniforge/a2a", card.path("supportedInterfaces").get(0).path("url").asText());
+    }
+
+    @Test
+    void declaredAgentIsListedWithItsError() {
+        JsonNode response = Rpc.call("/a2a", "SendMessage", Rpc.send(Rpc.message("anyone there?", null)));
+        JsonNode error = response.path("error");
+        A2aSchema.assertValidJsonRpcError(response);
+        assertEquals(-32603, error.path("code").asInt(), response.toString());
+        assertTrue(error.path("message").asText().contains("agent 'ghost' could not be reached"), error.toString());
+
+        JsonNode ghost = Rpc.read(given().get("/api/v1/agents/ghost").then().statusCode(200).extract().asString());
+        assertEquals("CONFIG", ghost.path("source").asText());
+        assertEquals("UNREACHABLE", ghost.path("state").asText());
+        assertTrue(ghost.path("lastError").asText().contains("could not be reached"), ghost.toString());
+        given().get("/api/v1/agents/nobody").then().statusCode(404).body("error.status", org.hamcrest.Matchers.equalTo("NOT_FOUND"));
+    }
+}
