@@ -65,6 +65,17 @@ public class StreamRouter {
         }
     }
 
+    /**
+     * The task waits for its client (input or authorization required): its channel stays, so subscribers keep
+     * waiting for the reply, but its window of recent events is dropped (they are in the store).
+     */
+    public void idle(String taskId) {
+        TaskChannel channel = channels.get(taskId);
+        if (channel != null) {
+            channel.dropWindow();
+        }
+    }
+
     /** After the write that appended them committed: hands the events to subscribers. */
     public void committed(String taskId, List<StreamEvent> events) {
         TaskChannel channel = channels.get(taskId);

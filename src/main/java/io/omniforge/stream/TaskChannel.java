@@ -56,6 +56,11 @@ final class TaskChannel {
         recent.addAll(tail);
     }
 
+    /** Forgets the recent events (they are all in the store); keeps the watermark and the waiters. */
+    synchronized void dropWindow() {
+        recent.clear();
+    }
+
     synchronized long durableSeq() {
         return durableSeq;
     }

@@ -117,10 +117,17 @@ public class TaskManager implements A2aService {
         }
     }
 
-    /** Called once a task's final or interrupted state has been committed. */
+    /**
+     * Called once a task's final or interrupted state has been committed. A finished task's stream closes; an
+     * interrupted one keeps its channel so that subscribers see the reply being worked on.
+     */
     void finished(TaskRun run) {
         runs.remove(run.id(), run);
-        router.close(run.id());
+        if (run.record().task().status().state().isTerminal()) {
+            router.close(run.id());
+        } else {
+            router.idle(run.id());
+        }
     }
 
     // ---------------------------------------------------------------------------------------------- card
@@ -290,7 +297,7 @@ public class TaskManager implements A2aService {
                 Message userMessage = message.withIds(task.contextId(), task.id());
                 StreamResponse working = StreamResponse.of(new TaskStatusUpdateEvent(task.id(), task.contextId(),
                         TaskStatus.of(TaskState.TASK_STATE_WORKING), AgentMetadata.mark(null, record.agent(), Map.of())));
-                return run.append(List.of(StreamResponse.of(userMessage), working), null, null, List.of())
+                return run.resumeWith(userMessage, working)
                         .call(() -> threads.appendMessage(ctx.tenant(), task.contextId(), userMessage, task.id(), null))
                         .map(ignored -> {
                             TaskRecord now = run.record();

@@ -200,6 +200,16 @@ final class TaskRun {
      * Events that arrive after a terminal state are dropped.
      */
     Uni<Void> append(List<StreamResponse> events, String remoteTask, String remoteContext, List<Message> agentMessages) {
+        return append(events, remoteTask, remoteContext, agentMessages, null);
+    }
+
+    /** The client's reply to an interrupted task: into its history (no event of its own), then WORKING. */
+    Uni<Void> resumeWith(Message reply, StreamResponse working) {
+        return append(List.of(working), null, null, List.of(), reply);
+    }
+
+    private Uni<Void> append(List<StreamResponse> events, String remoteTask, String remoteContext,
+            List<Message> agentMessages, Message clientReply) {
         if (events.isEmpty() && remoteTask == null && remoteContext == null) {
             return Uni.createFrom().voidItem();
         }
@@ -211,7 +221,7 @@ final class TaskRun {
                 return Uni.createFrom().voidItem();
             }
             boolean newRemoteContext = remoteContext != null && !remoteContext.equals(record.remoteContextId());
-            Task task = record.task();
+            Task task = clientReply == null ? record.task() : record.task().withHistory(plus(record.task().history(), clientReply));
             long seq = record.lastSeq();
             for (StreamResponse e : events) {
                 task = apply(task, e);

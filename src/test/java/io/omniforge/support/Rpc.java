@@ -112,6 +112,88 @@ public final class Rpc {
         }
     }
 
+    /** A stream read event by event as it arrives, over the JDK's HTTP client. */
+    public static final class LiveStream implements AutoCloseable {
+        private final java.io.InputStream body;
+        private final java.io.BufferedReader reader;
+
+        LiveStream(java.io.InputStream body) {
+            this.body = body;
+            this.reader = new java.io.BufferedReader(new java.io.InputStreamReader(body, java.nio.charset.StandardCharsets.UTF_8));
+        }
+
+        /** The next event's data, or null at the end of the stream. */
+        public JsonNode next() {
+            Event e = nextEvent();
+            return e == null ? null : e.data();
+        }
+
+        /** The next event, or null at the end of the stream. */
+        public Event nextEvent() {
+            try {
+                Long id = null;
+                StringBuilder data = new StringBuilder();
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    if (line.isEmpty()) {
+                        if (data.length() > 0) {
+                            return new Event(id, read(data.toString()));
+                        }
+                    } else if (line.startsWith("id:")) {
+                        id = Long.parseLong(line.substring(3).trim());
+                    } else if (line.startsWith("data:")) {
+                        data.append(line.substring(5).trim());
+                    }
+                }
+                return data.length() > 0 ? new Event(id, read(data.toString())) : null;
+            } catch (java.io.IOException e) {
+                throw new AssertionError(e);
+            }
+        }
+
+        /** Every remaining event, until the server ends the stream. */
+        public List<Event> rest() {
+            List<Event> out = new ArrayList<>();
+            for (Event e = nextEvent(); e != null; e = nextEvent()) {
+                out.add(e);
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            try {
+                body.close();
+            } catch (java.io.IOException ignored) {
+                // closing a stream the server may already have ended
+            }
+        }
+    }
+
+    /** Opens SubscribeToTask on the orchestrator and returns the live stream. */
+    public static LiveStream subscribe(String taskId) {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + "/a2a"))
+                .header("Content-Type", "application/json").header("A2A-Version", "1.0")
+                .timeout(java.time.Duration.ofSeconds(30))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(request("SubscribeToTask", Map.of("id", taskId))))
+                .build();
+        try {
+            var response = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200 || !response.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+                throw new AssertionError("SubscribeToTask " + taskId + " did not open a stream: "
+                        + new String(response.body().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+            return new LiveStream(response.body());
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     /** The text of every text part of a task's artifacts, concatenated. */
     public static String artifactText(JsonNode task) {
         StringBuilder sb = new StringBuilder();

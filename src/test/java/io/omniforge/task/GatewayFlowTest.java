@@ -364,17 +364,24 @@ class GatewayFlowTest {
 
     @Test
     void subscribersOfOneTaskSeeTheSameEventsInTheSameOrder() throws Exception {
-        JsonNode task = send(Rpc.message("delay:1200", "slow"), Map.of("returnImmediately", true));
-        String id = task.path("id").asText();
-        java.util.concurrent.CompletableFuture<List<Event>> a = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> stream("SubscribeToTask", Map.of("id", id), Map.of("Last-Event-ID", "1")));
-        java.util.concurrent.CompletableFuture<List<Event>> b = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> stream("SubscribeToTask", Map.of("id", id), Map.of("Last-Event-ID", "1")));
-        List<Event> first = a.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        List<Event> second = b.get(30, java.util.concurrent.TimeUnit.SECONDS);
-        assertEquals(first.stream().skip(1).map(Event::id).toList(), second.stream().skip(1).map(Event::id).toList());
-        assertEquals(first.stream().skip(1).map(e -> e.data().path("result").toString()).toList(),
-                second.stream().skip(1).map(e -> e.data().path("result").toString()).toList());
+        // A task that waits for input: both subscribers are connected before anything more happens.
+        JsonNode asked = send(Rpc.message("ask: watch this", "echo"));
+        String id = asked.path("id").asText();
+        try (Rpc.LiveStream a = Rpc.subscribe(id); Rpc.LiveStream b = Rpc.subscribe(id)) {
+            assertTrue(a.next().path("result").has("task"));
+            assertTrue(b.next().path("result").has("task"));
+            JsonNode done = send(with(with(Rpc.message("and this", null), "taskId", id), "contextId",
+                    asked.path("contextId").asText()));
+            assertEquals("TASK_STATE_COMPLETED", done.path("status").path("state").asText());
+            List<Event> first = a.rest();
+            List<Event> second = b.rest();
+            assertTrue(first.size() >= 3, "WORKING, the artifact and COMPLETED: " + first);
+            assertEquals(first.stream().map(Event::id).toList(), second.stream().map(Event::id).toList());
+            assertEquals(first.stream().map(e -> e.data().path("result").toString()).toList(),
+                    second.stream().map(e -> e.data().path("result").toString()).toList());
+            JsonNode last = first.get(first.size() - 1).data().path("result");
+            assertEquals("TASK_STATE_COMPLETED", last.path("statusUpdate").path("status").path("state").asText());
+        }
     }
 
     @Test
