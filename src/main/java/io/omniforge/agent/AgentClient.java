@@ -164,21 +164,19 @@ public class AgentClient {
     private Multi<StreamResponse> events(String agent, A2aMethod method, HttpClientResponse response) {
         RecordParser lines = RecordParser.newDelimited("\n", response).maxRecordSize(config.maxResponseBytes());
         SseDecoder decoder = new SseDecoder(config.maxResponseBytes());
-        return Multi.createBy().concatenating().streams(
-                        lines.toMulti().map(b -> b.toString(java.nio.charset.StandardCharsets.UTF_8)),
-                        Multi.createFrom().item(END))
+        return lines.toMulti()
+                .map(b -> b.toString(java.nio.charset.StandardCharsets.UTF_8))
                 .onItem().transformToIterable(line -> {
                     try {
-                        return line == END ? decoder.end() : decoder.line(line);
+                        return decoder.line(line);
                     } catch (IllegalStateException e) {
                         throw AgentException.invalid(agent, e.getMessage());
                     }
                 })
+                .onCompletion().continueWith(decoder::end)
                 .map(data -> decodeResult(agent, method, response, Buffer.buffer(data), StreamResponse.class))
                 .onCancellation().invoke(() -> response.request().reset());
     }
-
-    private static final String END = new String("<end of stream>");
 
     private RequestOptions post(AgentTarget target, String accept) {
         return new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.rpcUrl())

@@ -240,7 +240,7 @@ public class TaskManager implements A2aService {
         return db.write(c -> {
             threads.getOrCreate(c, ctx.tenant(), contextId);
             threads.appendMessage(c, ctx.tenant(), contextId, userMessage, taskId, null);
-            setActiveAgent(c, ctx.tenant(), contextId, target.name());
+            threads.setActiveAgent(c, ctx.tenant(), contextId, target.name());
             store.insert(c, record);
             router.append(c, taskId, first);
             return null;
@@ -254,18 +254,6 @@ public class TaskManager implements A2aService {
             run.follow(call(target, new SendMessageRequest(null, downstream, null, AgentMetadata.strip(request.metadata()))));
             return new Started(run, task, 1);
         });
-    }
-
-    private static void setActiveAgent(java.sql.Connection c, String tenant, String threadId, String agent)
-            throws java.sql.SQLException {
-        try (var ps = c.prepareStatement("UPDATE threads SET active_agent = ?, version = version + 1 WHERE tenant = ? AND id = ?"
-                + " AND (active_agent IS NULL OR active_agent <> ?)")) {
-            ps.setString(1, agent);
-            ps.setString(2, tenant);
-            ps.setString(3, threadId);
-            ps.setString(4, agent);
-            ps.executeUpdate();
-        }
     }
 
     /** The client answers a task that waits for input: the same downstream task gets the message. */

@@ -113,17 +113,23 @@ public class ThreadManager {
 
     public Uni<ConversationThread> setActiveAgent(String tenant, String id, String agent) {
         return db.write(c -> {
-            getOrCreate(c, tenant, id);
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE threads SET active_agent = ?, version = version + 1, updated_at = ? WHERE tenant = ? AND id = ?")) {
-                ps.setString(1, agent);
-                ps.setLong(2, System.currentTimeMillis());
-                ps.setString(3, tenant);
-                ps.setString(4, id);
-                ps.executeUpdate();
-            }
+            setActiveAgent(c, tenant, id, agent);
             return find(c, tenant, id).orElseThrow();
         });
+    }
+
+    /** Within a write operation: the thread (created if missing) now belongs to {@code agent}. */
+    public void setActiveAgent(Connection c, String tenant, String id, String agent) throws SQLException {
+        getOrCreate(c, tenant, id);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE threads SET active_agent = ?, version = version + 1,"
+                + " updated_at = ? WHERE tenant = ? AND id = ? AND (active_agent IS NULL OR active_agent <> ?)")) {
+            ps.setString(1, agent);
+            ps.setLong(2, System.currentTimeMillis());
+            ps.setString(3, tenant);
+            ps.setString(4, id);
+            ps.setString(5, agent);
+            ps.executeUpdate();
+        }
     }
 
     /**
