@@ -155,10 +155,16 @@ public class AgentClient {
                             decodeResult(agent, method, response, bodyBuffer, StreamResponse.class));
                 })
                 .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
-                .transform(f -> f instanceof TimeoutException || String.valueOf(f.getMessage()).contains("timeout")
-                        ? AgentException.timeout(agent, method.wireName() + " stream was silent for longer than "
-                                + config.streamIdleTimeout())
-                        : AgentException.unreachable(agent, f));
+                .transform(f -> {
+                    if (isTimeout(f)) {
+                        return AgentException.timeout(agent, method.wireName() + " stream was silent for longer than "
+                                + config.streamIdleTimeout());
+                    }
+                    if (f instanceof IllegalStateException) { // the line parser's size limit
+                        return AgentException.invalid(agent, "a stream line exceeds " + config.maxResponseBytes() + " bytes");
+                    }
+                    return AgentException.unreachable(agent, f);
+                });
     }
 
     private Multi<StreamResponse> events(String agent, A2aMethod method, HttpClientResponse response) {
@@ -239,6 +245,11 @@ public class AgentClient {
             throw AgentException.invalid(agent, what + " returned a result that is not a valid "
                     + type.getSimpleName() + ": " + rootMessage(e));
         }
+    }
+
+    /** Vert.x reports an idle timeout with its own exception type; Mutiny's deadline with TimeoutException. */
+    private static boolean isTimeout(Throwable f) {
+        return f instanceof TimeoutException || f.getClass().getSimpleName().contains("Timeout");
     }
 
     private static String contentType(HttpClientResponse response) {

@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.ConfigProvider;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.quarkus.runtime.LaunchMode;
 import org.jboss.logging.Logger;
 
@@ -45,11 +44,11 @@ public class AgentRegistry {
     private final Db db;
     private final Vertx vertx;
     private final Map<String, Entry> agents = new ConcurrentHashMap<>();
-    private final boolean demoEnabled;
+    private final DemoAgents demo;
 
     public AgentRegistry(AgentClient client, AgentConfig config, AgentsConfig declared, Db db, Vertx vertx,
-            @ConfigProperty(name = "omniforge.demo.enabled", defaultValue = "false") boolean demoEnabled) {
-        this.demoEnabled = demoEnabled;
+            DemoAgents demo) {
+        this.demo = demo;
         this.client = client;
         this.config = config;
         this.declared = declared;
@@ -58,10 +57,8 @@ public class AgentRegistry {
     }
 
     void start(@Observes StartupEvent event) {
-        if (demoEnabled) {
-            DemoAgents.NAMES.forEach(name -> agents.put(name, new Entry(name, () -> localBaseUrl() + DemoAgents.basePath(name),
+        demo.served().forEach(name -> agents.put(name, new Entry(name, () -> localBaseUrl() + DemoAgents.basePath(name),
                     AgentInfo.Source.DEMO, null, null)));
-        }
         declared.declared().forEach((name, agent) -> put(name, agent.url(), AgentInfo.Source.CONFIG, null,
                 agent.callTimeout().orElse(null)));
         List<String[]> stored = db.read(c -> {
@@ -74,9 +71,17 @@ public class AgentRegistry {
             }
             return rows;
         }).await().atMost(Duration.ofSeconds(30));
-        stored.forEach(row -> put(row[1], row[2], AgentInfo.Source.RUNTIME, row[0], null));
+        for (String[] row : stored) {
+            if (agents.containsKey(row[1])) {
+                LOG.warnf("agent '%s' registered at run time is shadowed by the one declared in %s; remove one of them",
+                        row[1], agents.get(row[1]).source == AgentInfo.Source.DEMO ? "the demo set" : "configuration");
+            } else {
+                put(row[1], row[2], AgentInfo.Source.RUNTIME, row[0], null);
+            }
+        }
+        // Cards are fetched soon after start (the demo agents need the server listening), then periodically.
         long every = Math.max(1000, config.cardRefresh().toMillis());
-        vertx.setPeriodic(every, every, id -> refreshAll());
+        vertx.setPeriodic(1000, every, id -> refreshAll());
         LOG.infof("agent registry: %d agents (%s)", agents.size(), String.join(", ", agents.keySet()));
     }
 
@@ -149,8 +154,7 @@ public class AgentRegistry {
             return Uni.createFrom().failure(A2aException.invalidParams(e.getMessage()));
         }
         if (agents.containsKey(name)) {
-            return Uni.createFrom().failure(new A2aException(A2aError.INVALID_PARAMS,
-                    "an agent named '" + name + "' already exists", Map.of("conflict", name), null));
+            return Uni.createFrom().failure(new AgentConflictException("an agent named '" + name + "' already exists"));
         }
         return client.fetchCard(name, base)
                 .onFailure().transform(f -> A2aException.invalidParams("no valid agent card at " + base
@@ -169,8 +173,7 @@ public class AgentRegistry {
                     Entry entry = new Entry(name, () -> base, AgentInfo.Source.RUNTIME, tenant, null);
                     entry.ready(card);
                     if (agents.putIfAbsent(name, entry) != null) {
-                        throw new A2aException(A2aError.INVALID_PARAMS, "an agent named '" + name + "' already exists",
-                                Map.of("conflict", name), null);
+                        throw new AgentConflictException("an agent named '" + name + "' already exists");
                     }
                     return entry.info();
                 });
@@ -183,9 +186,9 @@ public class AgentRegistry {
             return Uni.createFrom().item(false);
         }
         if (entry.source != AgentInfo.Source.RUNTIME) {
-            return Uni.createFrom().failure(new A2aException(A2aError.INVALID_PARAMS, "agent '" + name
-                    + "' is declared in " + (entry.source == AgentInfo.Source.DEMO ? "the demo set" : "configuration")
-                    + " and cannot be removed at run time", Map.of("conflict", name), null));
+            return Uni.createFrom().failure(new AgentConflictException("agent '" + name + "' is declared in "
+                    + (entry.source == AgentInfo.Source.DEMO ? "the demo set" : "configuration")
+                    + " and cannot be removed at run time"));
         }
         return db.write(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM agents WHERE name = ?")) {

@@ -17,8 +17,12 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response a2a(A2aException e) {
-        int status = e.metadata().containsKey("conflict") ? 409 : e.error().httpStatus();
-        return response(status, e.getMessage(), e.error().reason());
+        return response(e.error().httpStatus(), e.getMessage(), e.error().reason());
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(io.omniforge.agent.AgentConflictException e) {
+        return response(409, e.getMessage(), "ALREADY_EXISTS");
     }
 
     @ServerExceptionMapper

@@ -68,8 +68,7 @@ public class JsonRpcTransport {
             try {
                 writeJson(ctx.response(), 200, service.card(baseUrl(ctx.request())));
             } catch (RuntimeException e) {
-                LOG.errorf(e, "agent card of %s failed", prefix);
-                ctx.response().setStatusCode(500).end();
+                writeError(ctx.response(), 500, NullNode.getInstance(), internal(e));
             }
         });
         router.post(rpcPath)

@@ -135,6 +135,9 @@ public class Db {
             if (!writes.offer(op)) {
                 emitter.fail(new StoreException("store overloaded: " + config.writeQueueCapacity()
                         + " writes are already waiting", null));
+            } else if (!running && writes.remove(op)) {
+                // Closed between the check and the offer, and the writer did not take it: it never will.
+                emitter.fail(new StoreException("store is closed", null));
             }
         });
     }

@@ -66,13 +66,14 @@ public class StreamRouter {
     }
 
     /**
-     * The task waits for its client (input or authorization required): its channel stays, so subscribers keep
-     * waiting for the reply, but its window of recent events is dropped (they are in the store).
+     * The task waits for its client (input or authorization required): a channel with subscribers stays, so they
+     * keep waiting for the reply, without its window of recent events (they are in the store); one without
+     * subscribers goes (a later subscriber opens it again).
      */
     public void idle(String taskId) {
         TaskChannel channel = channels.get(taskId);
-        if (channel != null) {
-            channel.dropWindow();
+        if (channel != null && channel.dropWindowOrClose()) {
+            channels.remove(taskId, channel);
         }
     }
 
@@ -100,19 +101,20 @@ public class StreamRouter {
         long cursor = state[0];
         TaskChannel channel = channels.get(taskId);
         if (channel == null) {
-            return read(taskId, cursor).map(events -> advance(state, events, null));
+            return read(taskId, cursor).map(page -> advance(state, page, null));
         }
         List<StreamEvent> fromMemory = channel.after(cursor, config.batchSize());
         if (fromMemory != null && !fromMemory.isEmpty()) {
-            return Uni.createFrom().item(advance(state, fromMemory, channel));
+            return Uni.createFrom().item(advance(state, new Page(fromMemory, false), channel));
         }
         if (fromMemory == null) {
-            return read(taskId, cursor).map(events -> advance(state, events, channel));
+            return read(taskId, cursor).map(page -> advance(state, page, channel));
         }
         return channel.awaitAfter(cursor).replaceWith(() -> new Batch(List.of(), false));
     }
 
-    private static Batch advance(long[] state, List<StreamEvent> events, TaskChannel channel) {
+    private static Batch advance(long[] state, Page page, TaskChannel channel) {
+        List<StreamEvent> events = page.events();
         if (events.isEmpty()) {
             // Nothing more in the store and nothing running here: the log is complete.
             return new Batch(List.of(), channel == null || channel.isClosed());
@@ -120,26 +122,32 @@ public class StreamRouter {
         StreamEvent lastEvent = events.get(events.size() - 1);
         state[0] = lastEvent.seq();
         TaskState s = lastEvent.response().state();
-        boolean latest = channel == null || lastEvent.seq() >= channel.durableSeq();
+        // An interrupted state ends the stream only when nothing follows it (a later reply resumed the task).
+        boolean latest = channel == null ? !page.more() : lastEvent.seq() >= channel.durableSeq();
         boolean ends = s != null && (s.isTerminal() || (s.isInterrupted() && latest));
         return new Batch(events, ends);
     }
 
-    private Uni<List<StreamEvent>> read(String taskId, long afterSeq) {
+    /** Events read from the store, and whether more follow them. */
+    record Page(List<StreamEvent> events, boolean more) {
+    }
+
+    private Uni<Page> read(String taskId, long afterSeq) {
         int limit = config.batchSize();
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT seq, body FROM task_events WHERE task_id = ? AND seq > ? ORDER BY seq LIMIT ?")) {
                 ps.setString(1, taskId);
                 ps.setLong(2, afterSeq);
-                ps.setInt(3, limit);
+                ps.setInt(3, limit + 1);
                 List<StreamEvent> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new StreamEvent(rs.getLong(1), mapper.readValue(rs.getString(2), StreamResponse.class)));
                     }
                 }
-                return out;
+                boolean more = out.size() > limit;
+                return new Page(more ? out.subList(0, limit) : out, more);
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("a stored stream event is not valid JSON", e);
             }

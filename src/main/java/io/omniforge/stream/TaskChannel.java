@@ -56,9 +56,19 @@ final class TaskChannel {
         recent.addAll(tail);
     }
 
-    /** Forgets the recent events (they are all in the store); keeps the watermark and the waiters. */
-    synchronized void dropWindow() {
-        recent.clear();
+    /**
+     * Forgets the recent events (they are all in the store). With nobody waiting the channel closes and this returns
+     * true; otherwise it stays open for its waiters.
+     */
+    boolean dropWindowOrClose() {
+        synchronized (this) {
+            recent.clear();
+            if (!waiters.isEmpty()) {
+                return false;
+            }
+        }
+        close();
+        return true;
     }
 
     synchronized long durableSeq() {

@@ -17,6 +17,7 @@ import io.omniforge.a2a.ListTasksRequest;
 import io.omniforge.a2a.ListTasksResponse;
 import io.omniforge.a2a.Message;
 import io.omniforge.a2a.OrchestrationCapability;
+import io.omniforge.a2a.SendMessageConfiguration;
 import io.omniforge.a2a.SendMessageRequest;
 import io.omniforge.a2a.SendMessageResponse;
 import io.omniforge.a2a.StreamEvent;
@@ -117,6 +118,22 @@ public class TaskManager implements A2aService {
         }
     }
 
+    /** A run that stopped because the store failed: it leaves, and its subscribers finish what was stored. */
+    void abandoned(TaskRun run) {
+        runs.remove(run.id(), run);
+        router.close(run.id());
+    }
+
+    /** Best effort: asks an agent to cancel its task; a failure is logged, the upstream task is canceled anyway. */
+    Uni<Void> cancelAtAgent(String agent, String remoteTaskId) {
+        return registry.target(agent)
+                .onItem().transformToUni(t -> client.cancelTask(t, remoteTaskId))
+                .onFailure(A2aException.class::isInstance).invoke(f -> LOG.infof(
+                        "agent %s did not cancel its task %s: %s", agent, remoteTaskId, f.getMessage()))
+                .onFailure(A2aException.class::isInstance).recoverWithNull()
+                .replaceWithVoid();
+    }
+
     /**
      * Called once a task's final or interrupted state has been committed. A finished task's stream closes; an
      * interrupted one keeps its channel so that subscribers see the reply being worked on.
@@ -148,9 +165,17 @@ public class TaskManager implements A2aService {
                     });
                 }
             }
-            skills.add(new AgentSkill("agent:" + agent.name(), agent.name(), description, tags,
-                    List.of("{\"metadata\": {\"" + OrchestrationCapability.URI + "\": {\"agent\": \"" + agent.name() + "\"}}}"),
-                    null, null, null));
+            List<String> examples = new ArrayList<>();
+            if (agent.card() != null && agent.card().skills() != null) {
+                agent.card().skills().forEach(sk -> {
+                    if (sk.examples() != null) {
+                        examples.addAll(sk.examples());
+                    }
+                });
+            }
+            skills.add(new AgentSkill("agent:" + agent.name(), agent.name(), description + " (select it with message"
+                    + " metadata {\"" + OrchestrationCapability.URI + "\": {\"agent\": \"" + agent.name() + "\"}})",
+                    tags, examples.isEmpty() ? null : examples, null, null, null));
         });
         OrchestrationCapability orchestration = new OrchestrationCapability(List.of("route"), List.of(),
                 null, registry.list().stream().map(a -> a.name()).toList());
@@ -179,6 +204,10 @@ public class TaskManager implements A2aService {
                     .ifNoItem().after(config.blockingTimeout()).recoverWithItem((StreamEvent) null)
                     .map(ignored -> {
                         A2aException failure = run.failure();
+                        if (failure != null && failure.error() == A2aError.INTERNAL_ERROR && failure.getCause() != null
+                                && !(failure instanceof io.omniforge.agent.AgentException)) {
+                            throw failure;
+                        }
                         if (failure != null && failure.error() == A2aError.INVALID_AGENT_RESPONSE) {
                             throw new A2aException(A2aError.INVALID_AGENT_RESPONSE, failure.getMessage()
                                     + " (task " + run.id() + " failed)", Map.of("taskId", run.id()), failure);
@@ -251,7 +280,8 @@ public class TaskManager implements A2aService {
             Message downstream = new Message(userMessage.messageId(), remoteContext, null, userMessage.role(),
                     userMessage.parts(), AgentMetadata.strip(userMessage.metadata()), userMessage.extensions(),
                     null);
-            run.follow(call(target, new SendMessageRequest(null, downstream, null, AgentMetadata.strip(request.metadata()))));
+            run.follow(call(target, new SendMessageRequest(null, downstream, downstreamConfiguration(request),
+                    AgentMetadata.strip(request.metadata()))));
             return new Started(run, task, 1);
         });
     }
@@ -292,12 +322,22 @@ public class TaskManager implements A2aService {
                             Message downstream = new Message(userMessage.messageId(), record.remoteContextId(),
                                     record.remoteTaskId(), userMessage.role(), userMessage.parts(),
                                     AgentMetadata.strip(userMessage.metadata()), userMessage.extensions(), null);
-                            run.follow(call(target, new SendMessageRequest(null, downstream, null,
-                                    AgentMetadata.strip(request.metadata()))));
+                            run.follow(call(target, new SendMessageRequest(null, downstream,
+                                    downstreamConfiguration(request), AgentMetadata.strip(request.metadata()))));
                             return new Started(run, now.task(), now.lastSeq());
                         });
             });
         });
+    }
+
+    /**
+     * What the agent is told of the client's configuration: the output modes it accepts. The orchestrator follows
+     * the agent to the end itself, so the agent's call is always blocking, with its default history.
+     */
+    private static SendMessageConfiguration downstreamConfiguration(SendMessageRequest request) {
+        SendMessageConfiguration c = request.configuration();
+        return c == null || c.acceptedOutputModes() == null ? null
+                : new SendMessageConfiguration(c.acceptedOutputModes(), null, null, null);
     }
 
     /** The agent's answer as a stream of events, whether it streams or not. */
@@ -343,14 +383,16 @@ public class TaskManager implements A2aService {
                 run = raced != null ? raced : run;
             }
             TaskRun target = run;
-            target.stopFollowing();
             TaskRecord current = target.record();
-            Uni<Void> downstream = current.remoteTaskId() == null ? Uni.createFrom().voidItem()
-                    : registry.target(current.agent())
-                            .onItem().transformToUni(t -> client.cancelTask(t, current.remoteTaskId()))
-                            .onFailure().invoke(f -> LOG.infof("task %s: agent %s did not cancel its task %s: %s",
-                                    current.id(), current.agent(), current.remoteTaskId(), f.getMessage()))
-                            .onFailure().recoverWithNull().replaceWithVoid();
+            Uni<Void> downstream;
+            if (current.remoteTaskId() != null) {
+                target.stopFollowing();
+                downstream = cancelAtAgent(current.agent(), current.remoteTaskId());
+            } else {
+                // The agent has not said which task is its own yet: cancel it there as soon as it does.
+                target.cancelWhenKnown();
+                downstream = Uni.createFrom().voidItem();
+            }
             Task task = current.task();
             StreamResponse canceled = StreamResponse.of(new TaskStatusUpdateEvent(task.id(), task.contextId(),
                     TaskStatus.of(TaskState.TASK_STATE_CANCELED), AgentMetadata.mark(null, current.agent(), Map.of())));
@@ -375,6 +417,9 @@ public class TaskManager implements A2aService {
             if (state.isTerminal()) {
                 throw new A2aException(A2aError.UNSUPPORTED_OPERATION, "task " + record.id() + " is " + state
                         + "; SubscribeToTask needs a task that is not finished (use GetTask)");
+            }
+            if (state.isInterrupted()) {
+                router.open(record.id(), record.lastSeq());
             }
             Long last = ctx.lastEventId();
             StreamEvent current = last == null

@@ -40,6 +40,14 @@ final class TaskRun {
     private TaskRecord record;
     private Cancellable downstream;
     private A2aException failure;
+    private boolean cancelPending;
+
+    /** Ends the following of an agent on purpose (not a failure). */
+    private static final class StopFollowing extends RuntimeException {
+        StopFollowing() {
+            super(null, null, false, false);
+        }
+    }
 
     TaskRun(TaskManager owner, TaskRecord record) {
         this.owner = owner;
@@ -55,9 +63,23 @@ final class TaskRun {
         return record;
     }
 
-    /** Why the task failed, when an agent failure made it fail. */
+    /** Why the task failed, when an agent failure (or the store) made it fail. */
     synchronized A2aException failure() {
         return failure;
+    }
+
+    /**
+     * The store refused one of this task's writes: what is in memory is ahead of what was acknowledged. The run
+     * stops following its agent and leaves, so nobody waits for events that will never be stored; a blocking
+     * caller reports the failure, and GetTask shows the last state that was stored.
+     */
+    private void broken(Throwable f) {
+        synchronized (this) {
+            failure = new A2aException(A2aError.INTERNAL_ERROR, "task " + id() + " could not be stored: " + f.getMessage(),
+                    Map.of("taskId", id()), f);
+        }
+        stopFollowing();
+        owner.abandoned(this);
     }
 
     /** Feeds the task from an agent's events until they end, fail, or the task is canceled. */
@@ -89,10 +111,27 @@ final class TaskRun {
         }
     }
 
+    /**
+     * The upstream task is canceled before the agent said which task is its own: keep listening until it does,
+     * then cancel that task at the agent and stop.
+     */
+    synchronized void cancelWhenKnown() {
+        cancelPending = true;
+    }
+
     private Uni<Void> fromDownstream(StreamResponse event) {
         Task current;
         synchronized (this) {
             current = record.task();
+            if (cancelPending) {
+                String remote = remoteTaskOf(event);
+                if (remote != null) {
+                    cancelPending = false;
+                    downstream = null;
+                    return owner.cancelAtAgent(agent, remote).replaceWith(Uni.createFrom().failure(new StopFollowing()));
+                }
+                return Uni.createFrom().voidItem();
+            }
         }
         String taskId = current.id();
         String contextId = current.contextId();
@@ -156,7 +195,23 @@ final class TaskRun {
                 AgentMetadata.mark(null, agent, Map.of()), null, null);
     }
 
+    private static String remoteTaskOf(StreamResponse e) {
+        if (e.task() != null) {
+            return e.task().id();
+        }
+        if (e.statusUpdate() != null) {
+            return e.statusUpdate().taskId();
+        }
+        if (e.artifactUpdate() != null) {
+            return e.artifactUpdate().taskId();
+        }
+        return e.message().taskId();
+    }
+
     private void agentFailed(Throwable f) {
+        if (f instanceof StopFollowing) {
+            return;
+        }
         A2aException error = f instanceof A2aException a ? a : new A2aException(A2aError.INTERNAL_ERROR,
                 "the call to agent '" + agent + "' failed: " + f.getMessage());
         if (!(f instanceof AgentException)) {
@@ -240,6 +295,9 @@ final class TaskRun {
                     owner.router().append(c, next.id(), e);
                 }
                 owner.store().update(c, next);
+                if (clientReply != null) {
+                    owner.threads().appendMessage(c, next.tenant(), thread, clientReply, next.id(), null);
+                }
                 for (Message m : toThread) {
                     owner.threads().appendMessage(c, next.tenant(), thread, m, next.id(), agent);
                 }
@@ -251,7 +309,9 @@ final class TaskRun {
         }
         return Uni.createFrom().completionStage(committed.whenComplete((v, f) -> {
             if (f != null) {
-                LOG.errorf(f, "task %s: events %s could not be stored", id(), numbered.isEmpty() ? "-" : numbered.get(0).seq());
+                LOG.errorf(f, "task %s: events from %s on could not be stored; the task stops here", id(),
+                        numbered.isEmpty() ? "-" : numbered.get(0).seq());
+                broken(f);
                 return;
             }
             owner.router().committed(id(), numbered);
@@ -318,8 +378,9 @@ final class TaskRun {
     }
 
     private TaskStatus rekey(TaskStatus status, String taskId, String contextId) {
+        // The upstream task's clock is the orchestrator's: ListTasks orders by it, whatever the agents' clocks say.
         return new TaskStatus(status.state(), status.message() == null ? null : rekey(status.message(), taskId, contextId),
-                status.timestamp() == null ? java.time.Instant.now() : status.timestamp());
+                java.time.Instant.now());
     }
 
     private Message rekey(Message m, String taskId, String contextId) {
