@@ -90,26 +90,14 @@ public final class Rpc {
      * {@code marker}; then closes the connection. Fails if the stream ends first or nothing comes within 30 s.
      */
     public static void awaitEvent(String taskId, String marker) {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
-                        java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + "/a2a"))
-                .header("Content-Type", "application/json").header("A2A-Version", "1.0")
-                .timeout(java.time.Duration.ofSeconds(30))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(request("SubscribeToTask", Map.of("id", taskId))))
-                .build();
-        try {
-            var response = http.send(request, java.net.http.HttpResponse.BodyHandlers.ofLines());
-            try (var lines = response.body()) {
-                if (lines.noneMatch(line -> line.startsWith("data:") && line.contains(marker))) {
-                    throw new AssertionError("the stream of task " + taskId + " ended without " + marker);
+        try (LiveStream stream = subscribe(taskId)) {
+            for (Event e = stream.nextEvent(); e != null; e = stream.nextEvent()) {
+                if (e.data().toString().contains(marker)) {
+                    return;
                 }
             }
-        } catch (java.io.IOException e) {
-            throw new AssertionError(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError(e);
         }
+        throw new AssertionError("the stream of task " + taskId + " ended without " + marker);
     }
 
     /** A stream read event by event as it arrives, over the JDK's HTTP client. */
