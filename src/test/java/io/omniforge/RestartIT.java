@@ -65,6 +65,12 @@ class RestartIT {
         JsonNode running = task(send(base, message("delay:60000", "slow", context, null), true));
         assertFalse(state(running).equals("TASK_STATE_COMPLETED"));
 
+        HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/agents"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"echo-kept\",\"url\":\"" + base + "/demo/echo\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, registered.statusCode(), registered.body());
+
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
         int port2 = freePort();
@@ -82,6 +88,9 @@ class RestartIT {
 
         JsonNode listed = rpc(base2, "ListTasks", Map.of("contextId", context)).path("result");
         assertEquals(4, listed.path("totalSize").asInt(), listed.toString());
+
+        JsonNode kept = get(base2 + "/api/v1/agents/echo-kept");
+        assertEquals("RUNTIME", kept.path("source").asText(), "a registered agent is persisted: " + kept);
 
         JsonNode thread = get(base2 + "/api/v1/threads/" + context);
         assertEquals("slow", thread.path("activeAgent").asText(), thread.toString());
