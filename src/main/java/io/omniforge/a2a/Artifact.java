@@ -28,6 +28,10 @@ public record Artifact(
         return new Artifact(artifactId, name, null, parts, null, null);
     }
 
+    public Artifact withArtifactId(String newId) {
+        return new Artifact(newId, name, description, parts, metadata, extensions);
+    }
+
     public Artifact withParts(List<Part> newParts) {
         return new Artifact(artifactId, name, description, newParts, metadata, extensions);
     }

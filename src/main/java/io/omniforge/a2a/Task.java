@@ -41,6 +41,49 @@ public record Task(
     }
 
     /**
+     * The task after one of its own stream events: a status update sets the status (and adds its message to the
+     * history), an artifact update adds, replaces or appends to the artifact with its id, a message joins the
+     * history, a task replaces this one.
+     */
+    public Task applying(StreamResponse e) {
+        if (e.task() != null) {
+            return e.task();
+        }
+        if (e.message() != null) {
+            return withHistory(plus(history, e.message()));
+        }
+        if (e.statusUpdate() != null) {
+            TaskStatus newStatus = e.statusUpdate().status();
+            Task t = withStatus(newStatus);
+            return newStatus.message() != null ? t.withHistory(plus(history, newStatus.message())) : t;
+        }
+        TaskArtifactUpdateEvent a = e.artifactUpdate();
+        java.util.List<Artifact> list = artifacts == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(artifacts);
+        int at = -1;
+        for (int i = 0; i < list.size(); i++) {
+            if (list.get(i).artifactId().equals(a.artifact().artifactId())) {
+                at = i;
+            }
+        }
+        if (at < 0) {
+            list.add(a.artifact());
+        } else if (a.isAppend()) {
+            java.util.List<Part> parts = new java.util.ArrayList<>(list.get(at).parts());
+            parts.addAll(a.artifact().parts());
+            list.set(at, list.get(at).withParts(parts));
+        } else {
+            list.set(at, a.artifact());
+        }
+        return withArtifacts(list);
+    }
+
+    private static <T> List<T> plus(List<T> list, T item) {
+        List<T> out = list == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(list);
+        out.add(item);
+        return out;
+    }
+
+    /**
      * The task as a client asked to see it: at most {@code historyLength} of the latest messages (none and
      * no field for 0, all for null), and artifacts only when asked for.
      */

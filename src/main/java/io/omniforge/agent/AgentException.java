@@ -29,6 +29,11 @@ public class AgentException extends A2aException {
         return agent;
     }
 
+    /** The agent answered something that is not the A2A it should be (-32006). */
+    public static AgentException invalidResponse(String agent, String what) {
+        return invalid(agent, what);
+    }
+
     static AgentException invalid(String agent, String what) {
         return new AgentException(Kind.INVALID_RESPONSE, agent, A2aError.INVALID_AGENT_RESPONSE,
                 "agent '" + agent + "' gave an invalid A2A response: " + what, null);

@@ -15,7 +15,7 @@ public record AgentInfo(
 
     /** Where the agent was declared. */
     public enum Source {
-        CONFIG, DEMO, RUNTIME
+        CONFIG, DEMO, RUNTIME, FLOW
     }
 
     /** Whether its card could be fetched last time. */

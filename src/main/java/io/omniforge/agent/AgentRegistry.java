@@ -85,6 +85,14 @@ public class AgentRegistry {
         LOG.infof("agent registry: %d agents (%s)", agents.size(), String.join(", ", agents.keySet()));
     }
 
+    /**
+     * Adds an agent this process serves itself (a flow), reached over loopback like any other agent; its URL is
+     * read when first needed, once the server listens.
+     */
+    public void declareLocal(String name, String path, AgentInfo.Source source) {
+        agents.put(name, new Entry(name, () -> localBaseUrl() + path, source, null, null));
+    }
+
     /** This process on loopback, for the demo agents it serves; the port is read once the server listens. */
     static String localBaseUrl() {
         String key = LaunchMode.current() == LaunchMode.TEST ? "quarkus.http.test-port" : "quarkus.http.port";
@@ -187,7 +195,8 @@ public class AgentRegistry {
         }
         if (entry.source != AgentInfo.Source.RUNTIME) {
             return Uni.createFrom().failure(new AgentConflictException("agent '" + name + "' is declared in "
-                    + (entry.source == AgentInfo.Source.DEMO ? "the demo set" : "configuration")
+                    + (entry.source == AgentInfo.Source.DEMO ? "the demo set"
+                            : entry.source == AgentInfo.Source.FLOW ? "the flows" : "configuration")
                     + " and cannot be removed at run time"));
         }
         return db.write(c -> {

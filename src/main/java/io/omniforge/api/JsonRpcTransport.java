@@ -270,18 +270,21 @@ public class JsonRpcTransport {
     }
 
     private void stream(RoutingContext ctx, JsonNode id, Multi<StreamEvent> events) {
-        Context context = Vertx.currentContext();
-        new SseWriter(ctx.response(), id, context).start(events);
+        new SseWriter(ctx.response(), Vertx.currentContext(), mapper,
+                event -> JsonRpcResponse.result(id, event.response()),
+                error -> JsonRpcResponse.error(id, error.toJsonRpcError()),
+                error -> writeError(ctx.response(), 200, id, error),
+                this::toA2a).start(events);
     }
 
-    private A2aException toA2a(Throwable failure) {
+    A2aException toA2a(Throwable failure) {
         if (failure instanceof A2aException a2a) {
             return a2a;
         }
         return internal(failure);
     }
 
-    private static A2aException internal(Throwable failure) {
+    static A2aException internal(Throwable failure) {
         String ref = UUID.randomUUID().toString();
         LOG.errorf(failure, "internal error %s", ref);
         return new A2aException(A2aError.INTERNAL_ERROR, "internal error (reference " + ref + ")",
@@ -308,113 +311,5 @@ public class JsonRpcTransport {
 
     void writeError(HttpServerResponse response, int status, JsonNode id, A2aException e) {
         writeJson(response, status, JsonRpcResponse.error(id, e.toJsonRpcError()));
-    }
-
-    /**
-     * Writes a Multi as SSE with backpressure: one event is requested at a time, and the next only once the
-     * connection's write queue has room. A failure before the first event is answered as plain JSON; later, as a
-     * last SSE event. A client that goes away cancels its subscription, nothing else.
-     */
-    private final class SseWriter implements MultiSubscriber<StreamEvent> {
-        private final HttpServerResponse response;
-        private final JsonNode id;
-        private final Context context;
-        private volatile Subscription subscription;
-        private volatile boolean started;
-        private volatile boolean done;
-
-        SseWriter(HttpServerResponse response, JsonNode id, Context context) {
-            this.response = response;
-            this.id = id;
-            this.context = context;
-        }
-
-        void start(Multi<StreamEvent> events) {
-            response.closeHandler(v -> {
-                done = true;
-                Subscription s = subscription;
-                if (s != null) {
-                    s.cancel();
-                }
-            });
-            events.emitOn(cmd -> context.runOnContext(v -> cmd.run())).subscribe().withSubscriber(this);
-        }
-
-        @Override
-        public void onSubscribe(Subscription s) {
-            subscription = s;
-            if (done) {
-                s.cancel();
-            } else {
-                s.request(1);
-            }
-        }
-
-        @Override
-        public void onItem(StreamEvent event) {
-            if (done) {
-                return;
-            }
-            if (!started) {
-                started = true;
-                response.setChunked(true)
-                        .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
-                        .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
-                        .putHeader("X-Accel-Buffering", "no");
-            }
-            response.write(frame(event.hasId() ? event.seq() : null, JsonRpcResponse.result(id, event.response())));
-            if (response.writeQueueFull()) {
-                response.drainHandler(v -> request());
-            } else {
-                request();
-            }
-        }
-
-        private void request() {
-            Subscription s = subscription;
-            if (s != null && !done) {
-                s.request(1);
-            }
-        }
-
-        @Override
-        public void onFailure(Throwable failure) {
-            if (done) {
-                return;
-            }
-            done = true;
-            A2aException error = toA2a(failure);
-            if (!started) {
-                writeError(response, 200, id, error);
-            } else {
-                response.end(frame(null, JsonRpcResponse.error(id, error.toJsonRpcError())));
-            }
-        }
-
-        @Override
-        public void onCompletion() {
-            if (done) {
-                return;
-            }
-            done = true;
-            if (!started) {
-                writeError(response, 200, id, new A2aException(A2aError.INTERNAL_ERROR, "the stream ended without an event"));
-            } else {
-                response.end();
-            }
-        }
-
-        private Buffer frame(Long seq, JsonRpcResponse payload) {
-            Buffer buffer = Buffer.buffer();
-            if (seq != null) {
-                buffer.appendString("id: ").appendString(Long.toString(seq)).appendString("\n");
-            }
-            try {
-                buffer.appendString("data: ").appendBytes(mapper.writeValueAsBytes(payload)).appendString("\n\n");
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("could not serialize a stream event", e);
-            }
-            return buffer;
-        }
     }
 }

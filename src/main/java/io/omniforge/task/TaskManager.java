@@ -30,6 +30,11 @@ import io.omniforge.a2a.TaskStatusUpdateEvent;
 import io.omniforge.agent.AgentClient;
 import io.omniforge.agent.AgentRegistry;
 import io.omniforge.agent.AgentTarget;
+import io.omniforge.orchestration.LegRecord;
+import io.omniforge.orchestration.OrchestrationManager;
+import io.omniforge.orchestration.OrchestrationState;
+import io.omniforge.orchestration.Plan;
+import io.omniforge.orchestration.Strategy;
 import io.omniforge.api.ApiConfig;
 import io.omniforge.store.Db;
 import io.omniforge.stream.StreamRouter;
@@ -70,11 +75,14 @@ public class TaskManager implements A2aService {
     private final ApiConfig api;
     private final ObjectMapper mapper;
     private final Optional<String> entryAgent;
+    private final OrchestrationManager orchestration;
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
 
     public TaskManager(AgentRegistry registry, AgentClient client, TaskStore store, ThreadManager threads,
             StreamRouter router, Db db, GatewayConfig config, ApiConfig api, ObjectMapper mapper,
+            OrchestrationManager orchestration,
             @ConfigProperty(name = "omniforge.entry-agent") Optional<String> entryAgent) {
+        this.orchestration = orchestration;
         this.registry = registry;
         this.client = client;
         this.store = store;
@@ -107,6 +115,12 @@ public class TaskManager implements A2aService {
     void recover(@Observes StartupEvent event) {
         List<TaskRecord> orphans = store.running().await().atMost(Duration.ofSeconds(30));
         for (TaskRecord r : orphans) {
+            if (r.orchestration() != null) {
+                r.orchestration().legs().stream()
+                        .filter(l -> l.remoteTaskId() != null && !isFinal(l.state()))
+                        .forEach(l -> cancelAtAgent(l.agent(), l.remoteTaskId()).subscribe().with(v -> { },
+                                f -> LOG.debugf("could not cancel %s's task %s: %s", l.agent(), l.remoteTaskId(), f)));
+            }
             TaskRun run = new TaskRun(this, r);
             router.open(r.id(), r.lastSeq());
             runs.put(r.id(), run);
@@ -134,6 +148,14 @@ public class TaskManager implements A2aService {
                 .replaceWithVoid();
     }
 
+    private static boolean isFinal(String state) {
+        try {
+            return TaskState.valueOf(state).isTerminal();
+        } catch (IllegalArgumentException e) {
+            return true;
+        }
+    }
+
     /**
      * Called once a task's final or interrupted state has been committed. A finished task's stream closes; an
      * interrupted one keeps its channel so that subscribers see the reply being worked on.
@@ -152,7 +174,7 @@ public class TaskManager implements A2aService {
     @Override
     public AgentCard card(String baseUrl) {
         List<AgentSkill> skills = new ArrayList<>();
-        registry.list().forEach(agent -> {
+        registry.list().stream().filter(a -> a.source() != io.omniforge.agent.AgentInfo.Source.FLOW).forEach(agent -> {
             List<String> tags = new ArrayList<>();
             String description = "Routes the conversation to agent '" + agent.name() + "'";
             if (agent.card() != null) {
@@ -177,16 +199,25 @@ public class TaskManager implements A2aService {
                     + " metadata {\"" + OrchestrationCapability.URI + "\": {\"agent\": \"" + agent.name() + "\"}})",
                     tags, examples.isEmpty() ? null : examples, null, null, null));
         });
-        OrchestrationCapability orchestration = new OrchestrationCapability(List.of("route"), List.of(),
-                null, registry.list().stream().map(a -> a.name()).toList());
+        orchestration.flows().all().forEach((name, plan) -> skills.add(orchestration.flowCard(name, baseUrl).skills().get(0)));
+        OrchestrationCapability capability = new OrchestrationCapability(
+                java.util.Arrays.stream(Strategy.values()).map(Strategy::wire).toList(),
+                java.util.Arrays.stream(io.omniforge.orchestration.Synthesis.values())
+                        .map(io.omniforge.orchestration.Synthesis::wire).toList(),
+                new OrchestrationCapability.Limits(orchestrationConfigMaxAgents(), null, null),
+                registry.list().stream().map(a -> a.name()).toList());
         return new AgentCard(config.name(), config.description(),
                 List.of(AgentInterface.jsonRpc(baseUrl + api.jsonRpcPath())),
                 new AgentProvider("OmniForge", baseUrl),
                 config.version(), null,
-                new AgentCapabilities(true, false, List.of(orchestration.toExtension(mapper, false)), false),
+                new AgentCapabilities(true, false, List.of(capability.toExtension(mapper, false)), false),
                 null, null,
                 List.of("text/plain", "application/json"), List.of("text/plain", "application/json"),
                 skills, null, null);
+    }
+
+    private int orchestrationConfigMaxAgents() {
+        return orchestration.maxAgents();
     }
 
     // ----------------------------------------------------------------------------------- SendMessage
@@ -234,7 +265,9 @@ public class TaskManager implements A2aService {
         if (message.taskId() != null && !message.taskId().isBlank()) {
             return resume(ctx, request);
         }
-        String named = Optional.ofNullable(AgentMetadata.agentIn(message.metadata()))
+        Optional<Plan> plan = orchestration.planFor(message.metadata()).or(() -> orchestration.planFor(request.metadata()));
+        String routed = plan.filter(p -> p.strategy() == Strategy.ROUTE).map(p -> orchestration.route(p, message)).orElse(null);
+        String named = routed != null ? routed : Optional.ofNullable(AgentMetadata.agentIn(message.metadata()))
                 .orElse(AgentMetadata.agentIn(request.metadata()));
         if (named != null && !registry.exists(named)) {
             return Uni.createFrom().failure(A2aException.invalidParams("unknown agent '" + named + "' in message.metadata["
@@ -243,6 +276,9 @@ public class TaskManager implements A2aService {
         }
         String contextId = message.contextId() != null && !message.contextId().isBlank()
                 ? message.contextId() : UUID.randomUUID().toString();
+        if (plan.isPresent() && routed == null) {
+            return createOrchestrated(ctx, request, contextId, plan.get());
+        }
         return threads.get(ctx.tenant(), contextId).onItem().transformToUni(thread -> {
             String agent = named != null ? named
                     : thread.map(t -> t.activeAgent()).filter(registry::exists).orElse(entryAgent.orElse(null));
@@ -264,7 +300,7 @@ public class TaskManager implements A2aService {
         Message userMessage = request.message().withIds(contextId, taskId);
         Task task = new Task(taskId, contextId, TaskStatus.of(TaskState.TASK_STATE_SUBMITTED), null,
                 List.of(userMessage), AgentMetadata.mark(null, target.name(), Map.of()));
-        TaskRecord record = new TaskRecord(ctx.tenant(), task, target.name(), null, remoteContext, 1);
+        TaskRecord record = new TaskRecord(ctx.tenant(), task, target.name(), null, remoteContext, 1, null);
         StreamEvent first = new StreamEvent(1, StreamResponse.of(task));
         return db.write(c -> {
             threads.getOrCreate(c, ctx.tenant(), contextId);
@@ -282,6 +318,35 @@ public class TaskManager implements A2aService {
                     null);
             run.follow(call(target, new SendMessageRequest(null, downstream, downstreamConfiguration(request),
                     AgentMetadata.strip(request.metadata()))));
+            return new Started(run, task, 1);
+        });
+    }
+
+    /**
+     * An orchestration: the task belongs to the plan (not to one agent), so the thread's active agent stays as it
+     * was; the plan runs under the task's run and writes through it.
+     */
+    private Uni<Started> createOrchestrated(CallContext ctx, SendMessageRequest request, String contextId, Plan plan) {
+        String taskId = UUID.randomUUID().toString();
+        Message userMessage = request.message().withIds(contextId, taskId);
+        Task task = new Task(taskId, contextId, TaskStatus.of(TaskState.TASK_STATE_SUBMITTED), null,
+                List.of(userMessage), orchestration.describe(plan, null));
+        OrchestrationState state = new OrchestrationState(plan, List.of(), null);
+        TaskRecord record = new TaskRecord(ctx.tenant(), task, plan.label(), null, null, 1, state);
+        StreamEvent first = new StreamEvent(1, StreamResponse.of(task));
+        return db.write(c -> {
+            threads.getOrCreate(c, ctx.tenant(), contextId);
+            threads.appendMessage(c, ctx.tenant(), contextId, userMessage, taskId, null);
+            store.insert(c, record);
+            router.append(c, taskId, first);
+            return null;
+        }).map(ignored -> {
+            TaskRun run = new TaskRun(this, record);
+            router.open(taskId, 1);
+            runs.put(taskId, run);
+            Message input = new Message(userMessage.messageId(), null, null, userMessage.role(), userMessage.parts(),
+                    AgentMetadata.strip(userMessage.metadata()), userMessage.extensions(), null);
+            run.orchestrate(sink -> orchestration.run(plan, input, sink));
             return new Started(run, task, 1);
         });
     }
@@ -304,6 +369,9 @@ public class TaskManager implements A2aService {
             if (!state.isInterrupted() || runs.containsKey(task.id())) {
                 throw new A2aException(A2aError.UNSUPPORTED_OPERATION, "task " + task.id() + " is " + state
                         + " and not waiting for input; wait for it, or cancel it");
+            }
+            if (record.orchestration() != null) {
+                return resumeOrchestrated(ctx, request, record);
             }
             return registry.target(record.agent()).onItem().transformToUni(target -> {
                 TaskRun run = new TaskRun(this, record);
@@ -338,6 +406,31 @@ public class TaskManager implements A2aService {
         SendMessageConfiguration c = request.configuration();
         return c == null || c.acceptedOutputModes() == null ? null
                 : new SendMessageConfiguration(c.acceptedOutputModes(), null, null, null);
+    }
+
+    /** A paused pipeline: the reply goes to the agent that asked, then the rest of the pipeline runs. */
+    private Uni<Started> resumeOrchestrated(CallContext ctx, SendMessageRequest request, TaskRecord record) {
+        Task task = record.task();
+        OrchestrationState state = record.orchestration();
+        if (state.pausedLeg() == null) {
+            throw new A2aException(A2aError.UNSUPPORTED_OPERATION, "task " + task.id() + " is " + task.status().state()
+                    + " but its orchestration is not waiting on an agent");
+        }
+        TaskRun run = new TaskRun(this, record);
+        if (runs.putIfAbsent(task.id(), run) != null) {
+            throw new A2aException(A2aError.UNSUPPORTED_OPERATION, "task " + task.id() + " is already being resumed");
+        }
+        router.open(task.id(), record.lastSeq());
+        Message reply = request.message().withIds(task.contextId(), task.id());
+        StreamResponse working = StreamResponse.of(new TaskStatusUpdateEvent(task.id(), task.contextId(),
+                TaskStatus.of(TaskState.TASK_STATE_WORKING), orchestration.describe(state.plan(), state.legs())));
+        return run.resumeWith(reply, working).map(ignored -> {
+            TaskRecord now = run.record();
+            Message input = new Message(reply.messageId(), null, null, reply.role(), reply.parts(),
+                    AgentMetadata.strip(reply.metadata()), reply.extensions(), null);
+            run.orchestrate(sink -> orchestration.resume(state, input, sink));
+            return new Started(run, now.task(), now.lastSeq());
+        });
     }
 
     /** The agent's answer as a stream of events, whether it streams or not. */
@@ -385,7 +478,13 @@ public class TaskManager implements A2aService {
             TaskRun target = run;
             TaskRecord current = target.record();
             Uni<Void> downstream;
-            if (current.remoteTaskId() != null) {
+            if (current.orchestration() != null) {
+                // A running orchestration cancels its agents' tasks itself; a paused one waits on one agent.
+                target.stopFollowing();
+                LegRecord paused = current.orchestration().pausedLeg();
+                downstream = paused != null && paused.remoteTaskId() != null
+                        ? cancelAtAgent(paused.agent(), paused.remoteTaskId()) : Uni.createFrom().voidItem();
+            } else if (current.remoteTaskId() != null) {
                 target.stopFollowing();
                 downstream = cancelAtAgent(current.agent(), current.remoteTaskId());
             } else {

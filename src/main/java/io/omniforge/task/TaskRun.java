@@ -17,7 +17,11 @@ import io.omniforge.a2a.TaskStatusUpdateEvent;
 import io.omniforge.agent.AgentException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.omniforge.orchestration.Emission;
+import io.omniforge.orchestration.OrchestrationState;
+import io.omniforge.orchestration.Sink;
 import io.smallrye.mutiny.subscription.Cancellable;
+import java.util.function.Function;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -255,17 +259,60 @@ final class TaskRun {
      * Events that arrive after a terminal state are dropped.
      */
     Uni<Void> append(List<StreamResponse> events, String remoteTask, String remoteContext, List<Message> agentMessages) {
-        return append(events, remoteTask, remoteContext, agentMessages, null);
+        return append(events, remoteTask, remoteContext, agentMessages, null, null, null);
     }
 
     /** The client's reply to an interrupted task: into its history (no event of its own), then WORKING. */
     Uni<Void> resumeWith(Message reply, StreamResponse working) {
-        return append(List.of(working), null, null, List.of(), reply);
+        return append(List.of(working), null, null, List.of(), reply, null, null);
+    }
+
+    /** Where an orchestration writes the events of this task. */
+    Sink sink() {
+        Task task = record().task();
+        return new Sink() {
+            @Override
+            public String taskId() {
+                return task.id();
+            }
+
+            @Override
+            public String contextId() {
+                return task.contextId();
+            }
+
+            @Override
+            public Uni<Void> emit(Emission e) {
+                return append(e.events(), null, null, e.toThread(), null, e.state(), e.taskMetadata());
+            }
+        };
+    }
+
+    /**
+     * Runs an orchestration for this task: it writes through {@link #sink()} and ends with the task's final (or
+     * paused) state; canceling the task cancels it, and with it every agent it still waits on.
+     */
+    void orchestrate(Function<Sink, Uni<Void>> work) {
+        Cancellable subscription = work.apply(sink()).subscribe().with(
+                ignored -> {
+                    if (!record().task().status().state().endsStream()) {
+                        failWith(new A2aException(A2aError.INTERNAL_ERROR, "the orchestration ended without a final state"));
+                    }
+                },
+                this::agentFailed);
+        synchronized (this) {
+            if (record.task().status().state().isTerminal()) {
+                subscription.cancel();
+            } else {
+                downstream = subscription;
+            }
+        }
     }
 
     private Uni<Void> append(List<StreamResponse> events, String remoteTask, String remoteContext,
-            List<Message> agentMessages, Message clientReply) {
-        if (events.isEmpty() && remoteTask == null && remoteContext == null) {
+            List<Message> agentMessages, Message clientReply, OrchestrationState orchestration,
+            Map<String, Object> taskMetadata) {
+        if (events.isEmpty() && remoteTask == null && remoteContext == null && orchestration == null) {
             return Uni.createFrom().voidItem();
         }
         CompletableFuture<Void> committed;
@@ -277,13 +324,20 @@ final class TaskRun {
             }
             boolean newRemoteContext = remoteContext != null && !remoteContext.equals(record.remoteContextId());
             Task task = clientReply == null ? record.task() : record.task().withHistory(plus(record.task().history(), clientReply));
+            if (taskMetadata != null) {
+                task = task.withMetadata(taskMetadata);
+            }
             long seq = record.lastSeq();
             for (StreamResponse e : events) {
-                task = apply(task, e);
+                task = task.applying(e);
                 numbered.add(new StreamEvent(++seq, e));
             }
             TaskRecord next = record.with(task, seq).withRemote(remoteTask, remoteContext);
-            record = next;
+            if (orchestration != null) {
+                next = next.withOrchestration(orchestration);
+            }
+            TaskRecord stored = next;
+            record = stored;
             ends = task.status().state().endsStream();
             String thread = task.contextId();
             List<Message> toThread = new ArrayList<>(agentMessages);
@@ -292,17 +346,17 @@ final class TaskRun {
             }
             committed = owner.db().write(c -> {
                 for (StreamEvent e : numbered) {
-                    owner.router().append(c, next.id(), e);
+                    owner.router().append(c, stored.id(), e);
                 }
-                owner.store().update(c, next);
+                owner.store().update(c, stored);
                 if (clientReply != null) {
-                    owner.threads().appendMessage(c, next.tenant(), thread, clientReply, next.id(), null);
+                    owner.threads().appendMessage(c, stored.tenant(), thread, clientReply, stored.id(), null);
                 }
                 for (Message m : toThread) {
-                    owner.threads().appendMessage(c, next.tenant(), thread, m, next.id(), agent);
+                    owner.threads().appendMessage(c, stored.tenant(), thread, m, stored.id(), agentOf(m));
                 }
                 if (newRemoteContext) {
-                    owner.threads().updateState(c, next.tenant(), thread, state -> rememberContext(state, next.remoteContextId()));
+                    owner.threads().updateState(c, stored.tenant(), thread, state -> rememberContext(state, stored.remoteContextId()));
                 }
                 return null;
             }).replaceWithVoid().subscribeAsCompletionStage();
@@ -321,6 +375,15 @@ final class TaskRun {
         }));
     }
 
+    /** The agent a message came from: its mark, else the agent serving this task. */
+    private String agentOf(Message m) {
+        Object entry = m.metadata() == null ? null : m.metadata().get(io.omniforge.a2a.OrchestrationCapability.URI);
+        if (entry instanceof Map<?, ?> map && map.get("agent") instanceof String name) {
+            return name;
+        }
+        return agent;
+    }
+
     private ObjectNode rememberContext(ObjectNode state, String remoteContextId) {
         ObjectNode agents = state.has("agents") && state.get("agents").isObject()
                 ? (ObjectNode) state.get("agents") : state.putObject("agents");
@@ -328,39 +391,6 @@ final class TaskRun {
                 ? (ObjectNode) agents.get(agent) : agents.putObject(agent);
         entry.put("contextId", remoteContextId);
         return state;
-    }
-
-    /** The task after one of its own events. */
-    static Task apply(Task task, StreamResponse e) {
-        if (e.task() != null) {
-            return e.task();
-        }
-        if (e.message() != null) {
-            return task.withHistory(plus(task.history(), e.message()));
-        }
-        if (e.statusUpdate() != null) {
-            TaskStatus status = e.statusUpdate().status();
-            Task t = task.withStatus(status);
-            return status.message() != null ? t.withHistory(plus(task.history(), status.message())) : t;
-        }
-        TaskArtifactUpdateEvent a = e.artifactUpdate();
-        List<Artifact> artifacts = task.artifacts() == null ? new ArrayList<>() : new ArrayList<>(task.artifacts());
-        int at = -1;
-        for (int i = 0; i < artifacts.size(); i++) {
-            if (artifacts.get(i).artifactId().equals(a.artifact().artifactId())) {
-                at = i;
-            }
-        }
-        if (at < 0) {
-            artifacts.add(a.artifact());
-        } else if (a.isAppend()) {
-            List<Part> parts = new ArrayList<>(artifacts.get(at).parts());
-            parts.addAll(a.artifact().parts());
-            artifacts.set(at, artifacts.get(at).withParts(parts));
-        } else {
-            artifacts.set(at, a.artifact());
-        }
-        return task.withArtifacts(artifacts);
     }
 
     private static <T> List<T> plus(List<T> list, T item) {

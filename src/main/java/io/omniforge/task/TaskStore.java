@@ -6,6 +6,7 @@ import io.omniforge.a2a.ListTasksRequest;
 import io.omniforge.a2a.ListTasksResponse;
 import io.omniforge.a2a.Task;
 import io.omniforge.a2a.TaskState;
+import io.omniforge.orchestration.OrchestrationState;
 import io.omniforge.store.Db;
 import io.omniforge.thread.Cursor;
 import io.smallrye.mutiny.Uni;
@@ -23,7 +24,7 @@ import java.util.Optional;
 public class TaskStore {
 
     private static final String COLUMNS = "tenant, id, context_id, state, agent, remote_task_id, remote_context_id,"
-            + " last_seq, body, created_at, updated_at";
+            + " last_seq, body, created_at, updated_at, orchestration";
 
     private final Db db;
     private final ObjectMapper mapper;
@@ -35,7 +36,7 @@ public class TaskStore {
 
     public void insert(Connection c, TaskRecord r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (" + COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             long now = updatedAt(r.task());
             ps.setString(1, r.tenant());
             ps.setString(2, r.id());
@@ -48,21 +49,23 @@ public class TaskStore {
             ps.setString(9, json(r.task()));
             ps.setLong(10, now);
             ps.setLong(11, now);
+            ps.setString(12, r.orchestration() == null ? null : json(r.orchestration()));
             ps.executeUpdate();
         }
     }
 
     public void update(Connection c, TaskRecord r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, remote_task_id = ?,"
-                + " remote_context_id = ?, last_seq = ?, body = ?, updated_at = ? WHERE id = ? AND tenant = ?")) {
+                + " remote_context_id = ?, last_seq = ?, body = ?, updated_at = ?, orchestration = ? WHERE id = ? AND tenant = ?")) {
             ps.setString(1, r.task().status().state().name());
             ps.setString(2, r.remoteTaskId());
             ps.setString(3, r.remoteContextId());
             ps.setLong(4, r.lastSeq());
             ps.setString(5, json(r.task()));
             ps.setLong(6, updatedAt(r.task()));
-            ps.setString(7, r.id());
-            ps.setString(8, r.tenant());
+            ps.setString(7, r.orchestration() == null ? null : json(r.orchestration()));
+            ps.setString(8, r.id());
+            ps.setString(9, r.tenant());
             ps.executeUpdate();
         }
     }
@@ -174,17 +177,19 @@ public class TaskStore {
     private TaskRecord map(ResultSet rs) throws SQLException {
         try {
             Task task = mapper.readValue(rs.getString(9), Task.class);
-            return new TaskRecord(rs.getString(1), task, rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8));
+            String orchestration = rs.getString(12);
+            return new TaskRecord(rs.getString(1), task, rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8),
+                    orchestration == null ? null : mapper.readValue(orchestration, OrchestrationState.class));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored task " + rs.getString(2) + " is not valid JSON", e);
         }
     }
 
-    private String json(Task task) {
+    private String json(Object value) {
         try {
-            return mapper.writeValueAsString(task);
+            return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize task " + task.id(), e);
+            throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
         }
     }
 }

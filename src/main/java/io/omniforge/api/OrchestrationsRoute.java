@@ -1,0 +1,150 @@
+package io.omniforge.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.omniforge.a2a.A2aError;
+import io.omniforge.a2a.A2aException;
+import io.omniforge.a2a.CallContext;
+import io.omniforge.a2a.Message;
+import io.omniforge.a2a.OrchestrationCapability;
+import io.omniforge.a2a.SendMessageRequest;
+import io.omniforge.task.TaskManager;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code POST /api/v1/orchestrations}: runs a flow or an ad hoc orchestration outside the A2A protocol. The body is
+ * the orchestration extension's object plus the message: {@code {"strategy": "parallel", "agents": [...],
+ * "message": "text" or an A2A Message, "contextId": optional}} or {@code {"flow": "name", "message": ...}}. The answer
+ * is the finished Task as JSON, or, with {@code Accept: text/event-stream}, the task's events as SSE (each
+ * {@code data:} a StreamResponse, each {@code id:} its sequence number).
+ */
+@ApplicationScoped
+public class OrchestrationsRoute {
+
+    static final String PATH = "/api/v1/orchestrations";
+
+    private final TaskManager tasks;
+    private final ObjectMapper mapper;
+    private final JsonRpcTransport transport;
+    private final ApiConfig config;
+
+    public OrchestrationsRoute(TaskManager tasks, ObjectMapper mapper, JsonRpcTransport transport, ApiConfig config) {
+        this.tasks = tasks;
+        this.mapper = mapper;
+        this.transport = transport;
+        this.config = config;
+    }
+
+    void mount(@Observes Router router) {
+        router.post(PATH)
+                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+                .handler(this::handle)
+                .failureHandler(ctx -> error(ctx.response(), ctx.statusCode() == 413
+                        ? new A2aException(A2aError.INVALID_REQUEST, "request body exceeds the limit of "
+                                + config.maxBodyBytes() + " bytes")
+                        : JsonRpcTransport.internal(ctx.failure() != null ? ctx.failure() : new IllegalStateException())));
+    }
+
+    private void handle(RoutingContext ctx) {
+        SendMessageRequest request;
+        try {
+            request = parse(ctx);
+        } catch (A2aException e) {
+            error(ctx.response(), e);
+            return;
+        }
+        CallContext call = new CallContext(null, transport.baseUrl(ctx.request()), null);
+        String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
+        if (accept != null && accept.contains("text/event-stream")) {
+            new SseWriter(ctx.response(), Vertx.currentContext(), mapper, event -> event.response(),
+                    error -> ApiError.of(error.error().httpStatus(), status(error), error.getMessage(), error.error().reason()),
+                    error -> error(ctx.response(), error), transport::toA2a)
+                    .start(tasks.sendStreamingMessage(call, request));
+            return;
+        }
+        tasks.sendMessage(call, request).subscribe().with(
+                result -> {
+                    if (!ctx.response().ended()) {
+                        write(ctx.response(), 200, result.task() != null ? result.task() : result.message());
+                    }
+                },
+                failure -> error(ctx.response(), transport.toA2a(failure)));
+    }
+
+    private SendMessageRequest parse(RoutingContext ctx) {
+        String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw new A2aException(A2aError.INVALID_REQUEST, "Content-Type must be application/json");
+        }
+        JsonNode body;
+        try {
+            body = mapper.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+        } catch (Exception e) {
+            throw new A2aException(A2aError.PARSE_ERROR, "the body is not valid JSON: " + e.getMessage());
+        }
+        if (body == null || !body.isObject()) {
+            throw A2aException.invalidParams("the body must be a JSON object with a message and a flow or a strategy");
+        }
+        ObjectNode spec = ((ObjectNode) body).deepCopy();
+        JsonNode rawMessage = spec.remove("message");
+        JsonNode contextId = spec.remove("contextId");
+        if (rawMessage == null || rawMessage.isNull()) {
+            throw A2aException.invalidParams("message is required: a text, or an A2A Message object");
+        }
+        if (!spec.has("flow") && !spec.has("strategy")) {
+            throw A2aException.invalidParams("name a flow (\"flow\") or a strategy (\"strategy\" and \"agents\")");
+        }
+        Message message;
+        try {
+            message = rawMessage.isTextual() ? Message.user(UUID.randomUUID().toString(), rawMessage.asText())
+                    : transport.bind(rawMessage, Message.class);
+        } catch (IllegalArgumentException e) {
+            throw A2aException.invalidParams("message: " + e.getMessage());
+        }
+        Map<String, Object> metadata = message.metadata() == null ? new LinkedHashMap<>() : new LinkedHashMap<>(message.metadata());
+        metadata.put(OrchestrationCapability.URI, mapper.convertValue(spec, Map.class));
+        message = message.withMetadata(metadata);
+        if (contextId != null && contextId.isTextual()) {
+            message = message.withIds(contextId.asText(), message.taskId());
+        }
+        return SendMessageRequest.of(message);
+    }
+
+    private static String status(A2aException e) {
+        return switch (e.error().httpStatus()) {
+            case 400 -> "BAD_REQUEST";
+            case 404 -> "NOT_FOUND";
+            default -> "INTERNAL_SERVER_ERROR";
+        };
+    }
+
+    private void error(HttpServerResponse response, A2aException e) {
+        write(response, e.error().httpStatus(),
+                new ApiError(new ApiError.Body(e.error().httpStatus(), status(e), e.getMessage(),
+                        List.of(io.omniforge.a2a.ErrorInfo.of(e.error().reason(), null)))));
+    }
+
+    private void write(HttpServerResponse response, int status, Object body) {
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        try {
+            response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(io.vertx.core.buffer.Buffer.buffer(mapper.writeValueAsBytes(body)));
+        } catch (Exception e) {
+            response.setStatusCode(500).end();
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.omniforge.orchestration;
+
+import io.omniforge.a2a.A2aException;
+import io.omniforge.a2a.Artifact;
+import io.omniforge.a2a.Message;
+import io.omniforge.a2a.OrchestrationCapability;
+import io.omniforge.a2a.Part;
+import io.omniforge.a2a.Role;
+import io.omniforge.a2a.SendMessageRequest;
+import io.omniforge.a2a.StreamResponse;
+import io.omniforge.a2a.Task;
+import io.omniforge.a2a.TaskArtifactUpdateEvent;
+import io.omniforge.a2a.TaskState;
+import io.omniforge.a2a.TaskStatus;
+import io.omniforge.a2a.TaskStatusUpdateEvent;
+import io.omniforge.agent.AgentClient;
+import io.omniforge.agent.AgentException;
+import io.omniforge.agent.AgentRegistry;
+import io.omniforge.agent.AgentTarget;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * One agent's part in an orchestration: sends it its input, follows its answer (stream or not), re-keys what it
+ * produces onto the upstream task (artifacts under {@code <agent>.<index>/<id>}, its state changes as WORKING
+ * updates marked with the agent), and ends with a {@link LegResult} — never with a failure: a call that fails,
+ * times out or breaks becomes a failed result. A stream that breaks is recovered with SubscribeToTask and
+ * GetTask at the agent when the agent's task id is known. Canceling the leg cancels the agent's task.
+ */
+final class Leg {
+
+    private static final Logger LOG = Logger.getLogger(Leg.class);
+
+    private final int index;
+    private final String agent;
+    private final Message input;
+    private final Duration timeout;
+    private final Sink sink;
+    private final AgentRegistry registry;
+    private final AgentClient client;
+    private final String resumeTaskId;
+    private final String resumeContextId;
+
+    private volatile String remoteTaskId;
+    private volatile String remoteContextId;
+    private Task seen;
+    private Message answer;
+
+    Leg(int index, String agent, Message input, Duration timeout, Sink sink, AgentRegistry registry, AgentClient client,
+            LegRecord resume) {
+        this.index = index;
+        this.agent = agent;
+        this.input = input;
+        this.timeout = timeout;
+        this.sink = sink;
+        this.registry = registry;
+        this.client = client;
+        this.resumeTaskId = resume == null ? null : resume.remoteTaskId();
+        this.resumeContextId = resume == null ? null : resume.remoteContextId();
+        this.remoteTaskId = resumeTaskId;
+        this.remoteContextId = resumeContextId;
+        this.seen = new Task("pending", null, TaskStatus.of(TaskState.TASK_STATE_SUBMITTED), null, null, null);
+    }
+
+    Uni<LegResult> run() {
+        return registry.target(agent)
+                .onItem().transformToUni(target -> {
+                    Message downstream = new Message(UUID.randomUUID().toString(), resumeContextId, resumeTaskId,
+                            Role.ROLE_USER, input.parts(), null, null, null);
+                    return follow(target, call(target, SendMessageRequest.of(downstream)));
+                })
+                .onCancellation().call(this::cancelAtAgent)
+                .ifNoItem().after(timeout).failWith(() -> new AgentException(AgentException.Kind.TIMEOUT, agent,
+                        io.omniforge.a2a.A2aError.INTERNAL_ERROR, "agent '" + agent + "' did not finish within " + timeout, null))
+                .onFailure().recoverWithItem(this::failed);
+    }
+
+    private Multi<StreamResponse> call(AgentTarget target, SendMessageRequest request) {
+        if (target.streaming()) {
+            return client.sendStreamingMessage(target, request);
+        }
+        return client.sendMessage(target, request).toMulti()
+                .map(r -> r.task() != null ? StreamResponse.of(r.task()) : StreamResponse.of(r.message()));
+    }
+
+    /** Follows the agent's events to the end; a broken stream is recovered at the agent when possible. */
+    private Uni<LegResult> follow(AgentTarget target, Multi<StreamResponse> events) {
+        return events.onItem().transformToUniAndConcatenate(this::handle)
+                .collect().last()
+                .onFailure(f -> f instanceof AgentException a && a.kind() == AgentException.Kind.UNREACHABLE
+                        && remoteTaskId != null)
+                .recoverWithItem(f -> {
+                    LOG.debugf("agent %s: stream broke (%s); recovering its task %s", agent, f.getMessage(), remoteTaskId);
+                    return null;
+                })
+                .onItem().transformToUni(ignored -> ended() ? Uni.createFrom().item(result(null)) : recover(target));
+    }
+
+    private Uni<LegResult> recover(AgentTarget target) {
+        if (remoteTaskId == null) {
+            return Uni.createFrom().item(failed(AgentException.invalidResponse(agent,
+                    "its answer ended before it named its task or reached a final state")));
+        }
+        Uni<Void> resubscribe = target.streaming()
+                ? client.subscribeToTask(target, remoteTaskId).onItem().transformToUniAndConcatenate(this::handle)
+                        .collect().last().replaceWithVoid()
+                        .onFailure(A2aException.class::isInstance).recoverWithNull()
+                : Uni.createFrom().voidItem();
+        return resubscribe.onItem().transformToUni(v -> ended() ? Uni.createFrom().voidItem()
+                        : client.getTask(target, remoteTaskId).onItem().transformToUni(t -> handle(StreamResponse.of(t))))
+                .map(v -> ended() ? result(null) : failed(AgentException.invalidResponse(agent,
+                        "its stream ended while its task " + remoteTaskId + " was " + seen.status().state())));
+    }
+
+    private boolean ended() {
+        return answer != null || seen.status().state().endsStream();
+    }
+
+    /** One event of the agent: remembered, and re-keyed onto the upstream task. */
+    private Uni<Void> handle(StreamResponse event) {
+        List<StreamResponse> upstream = new ArrayList<>(2);
+        TaskState before = seen.status().state();
+        if (event.message() != null) {
+            Message m = event.message();
+            remember(m.taskId(), m.contextId());
+            answer = m;
+            upstream.add(artifact(new Artifact("answer", agent, null, m.parts(), null, null), false, true));
+        } else if (event.task() != null) {
+            Task t = event.task();
+            remember(t.id(), t.contextId());
+            seen = t;
+            if (t.artifacts() != null) {
+                t.artifacts().forEach(a -> upstream.add(artifact(a, false, true)));
+            }
+        } else if (event.statusUpdate() != null) {
+            remember(event.statusUpdate().taskId(), event.statusUpdate().contextId());
+            seen = seen.applying(event);
+        } else {
+            TaskArtifactUpdateEvent a = event.artifactUpdate();
+            remember(a.taskId(), a.contextId());
+            seen = seen.applying(event);
+            upstream.add(artifact(a.artifact(), a.isAppend(), Boolean.TRUE.equals(a.lastChunk())));
+        }
+        TaskState after = answer != null ? TaskState.TASK_STATE_COMPLETED : seen.status().state();
+        if (after != before || (event.statusUpdate() != null && event.statusUpdate().status().message() != null)) {
+            Message said = event.statusUpdate() != null ? event.statusUpdate().status().message()
+                    : event.task() != null ? event.task().status().message() : null;
+            upstream.add(StreamResponse.of(new TaskStatusUpdateEvent(sink.taskId(), sink.contextId(),
+                    new TaskStatus(TaskState.TASK_STATE_WORKING, said == null ? null : rekey(said), Instant.now()),
+                    mark(Map.of("leg", after.name(), "index", index)))));
+        }
+        return upstream.isEmpty() ? Uni.createFrom().voidItem() : sink.emit(Emission.of(upstream));
+    }
+
+    private void remember(String taskId, String contextId) {
+        if (taskId != null && remoteTaskId == null) {
+            remoteTaskId = taskId;
+        }
+        if (contextId != null && remoteContextId == null) {
+            remoteContextId = contextId;
+        }
+    }
+
+    private StreamResponse artifact(Artifact a, boolean append, boolean lastChunk) {
+        Artifact upstream = a.withArtifactId(agent + "." + index + "/" + a.artifactId()).withMetadata(mark(a.metadata(), Map.of()));
+        return StreamResponse.of(new TaskArtifactUpdateEvent(sink.taskId(), sink.contextId(), upstream, append, lastChunk,
+                mark(Map.of())));
+    }
+
+    private Message rekey(Message m) {
+        return m.withIds(sink.contextId(), sink.taskId()).withMetadata(mark(m.metadata(), Map.of()));
+    }
+
+    private Map<String, Object> mark(Map<String, Object> extra) {
+        return mark(null, extra);
+    }
+
+    private Map<String, Object> mark(Map<String, Object> metadata, Map<String, Object> extra) {
+        Map<String, Object> out = metadata == null ? new LinkedHashMap<>() : new LinkedHashMap<>(metadata);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("agent", agent);
+        entry.putAll(extra);
+        out.put(OrchestrationCapability.URI, entry);
+        return out;
+    }
+
+    private LegResult result(String error) {
+        TaskState state = answer != null ? TaskState.TASK_STATE_COMPLETED : seen.status().state();
+        List<Part> output = new ArrayList<>();
+        if (answer != null) {
+            output.addAll(answer.parts());
+        } else if (seen.artifacts() != null && !seen.artifacts().isEmpty()) {
+            // An orchestrator (a flow used as an agent) marks its answer as the 'synthesis' artifact.
+            seen.artifacts().stream().filter(a -> OrchestrationManager.SYNTHESIS.equals(a.artifactId())).findFirst()
+                    .ifPresentOrElse(a -> output.addAll(a.parts()),
+                            () -> seen.artifacts().forEach(a -> output.addAll(a.parts())));
+        } else if (seen.status().message() != null) {
+            output.addAll(seen.status().message().parts());
+        }
+        String why = error;
+        if (why == null && state != TaskState.TASK_STATE_COMPLETED && !state.isInterrupted()) {
+            Message m = seen.status().message();
+            why = "agent '" + agent + "' ended " + state + (m != null && !m.text().isEmpty() ? ": " + m.text() : "");
+        }
+        return new LegResult(index, agent, state, output, seen.status().message(), why, remoteTaskId, remoteContextId);
+    }
+
+    private LegResult failed(Throwable f) {
+        String why = f instanceof A2aException ? f.getMessage() : "agent '" + agent + "' failed: " + f;
+        return new LegResult(index, agent, null, List.of(), null, why, remoteTaskId, remoteContextId);
+    }
+
+    /** Best effort: the agent's task is canceled when this leg is (a race lost, a deadline, an upstream cancel). */
+    private Uni<Void> cancelAtAgent() {
+        String remote = remoteTaskId;
+        if (remote == null || ended()) {
+            return Uni.createFrom().voidItem();
+        }
+        return registry.target(agent)
+                .onItem().transformToUni(t -> client.cancelTask(t, remote))
+                .replaceWithVoid()
+                .onFailure(A2aException.class::isInstance).invoke(f -> LOG.debugf("agent %s did not cancel %s: %s",
+                        agent, remote, f.getMessage()))
+                .onFailure(A2aException.class::isInstance).recoverWithNull();
+    }
+}

@@ -1,0 +1,534 @@
+package io.omniforge.orchestration;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omniforge.a2a.A2aException;
+import io.omniforge.a2a.AgentCard;
+import io.omniforge.a2a.AgentSkill;
+import io.omniforge.a2a.Artifact;
+import io.omniforge.a2a.Message;
+import io.omniforge.a2a.OrchestrationCapability;
+import io.omniforge.a2a.Part;
+import io.omniforge.a2a.Role;
+import io.omniforge.a2a.StreamResponse;
+import io.omniforge.a2a.TaskArtifactUpdateEvent;
+import io.omniforge.a2a.TaskState;
+import io.omniforge.a2a.TaskStatus;
+import io.omniforge.a2a.TaskStatusUpdateEvent;
+import io.omniforge.agent.AgentClient;
+import io.omniforge.agent.AgentRegistry;
+import io.omniforge.security.ContextSanitizer;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+/**
+ * Runs orchestrations: reads the plan a message asks for (a flow, or an ad hoc strategy under the orchestration
+ * extension's metadata), runs its agents as Mutiny pipelines — a bounded merge for parallel, race and quorum, a
+ * chain for sequential — within the plan's deadline and per-agent timeout, and synthesizes the results into the
+ * upstream task: every agent's output as its own artifacts (marked with the agent), plus one synthesized artifact.
+ */
+@ApplicationScoped
+public class OrchestrationManager {
+
+    public static final String SYNTHESIS = "synthesis";
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(OrchestrationManager.class);
+    private static final String FIELD = "metadata[" + OrchestrationCapability.URI + "]";
+
+    private final AgentRegistry registry;
+    private final AgentClient client;
+    private final FlowRegistry flows;
+    private final OrchestrationConfig config;
+    private final ContextSanitizer sanitizer;
+    private final ObjectMapper mapper;
+
+    public OrchestrationManager(AgentRegistry registry, AgentClient client, FlowRegistry flows, OrchestrationConfig config,
+            ContextSanitizer sanitizer, ObjectMapper mapper) {
+        this.registry = registry;
+        this.client = client;
+        this.flows = flows;
+        this.config = config;
+        this.sanitizer = sanitizer;
+        this.mapper = mapper;
+    }
+
+    /** Once the registry knows its agents: a flow naming an unknown agent is reported (and refused when used). */
+    void checkFlows(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 100) StartupEvent event) {
+        flows.check(registry, config.maxAgents()).forEach(problem -> LOG.warnf("%s; the flow will be refused until it exists", problem));
+    }
+
+    public FlowRegistry flows() {
+        return flows;
+    }
+
+    public int maxAgents() {
+        return config.maxAgents();
+    }
+
+    // ------------------------------------------------------------------------------------------ plans
+
+    /**
+     * The plan a message asks for under the orchestration extension: {@code {"flow": name}} or an ad hoc
+     * {@code {"strategy": ..., "agents": [...]}}; empty when it names a single agent or nothing.
+     *
+     * @throws A2aException -32602 naming the field that is wrong
+     */
+    public Optional<Plan> planFor(Map<String, Object> metadata) {
+        if (metadata == null || !(metadata.get(OrchestrationCapability.URI) instanceof Map<?, ?> spec)) {
+            return Optional.empty();
+        }
+        Object flow = spec.get("flow");
+        if (flow != null) {
+            if (!(flow instanceof String name)) {
+                throw A2aException.invalidParams(FIELD + ".flow must be a flow name");
+            }
+            Plan plan = flows.get(name).orElseThrow(() -> A2aException.invalidParams(FIELD + ".flow: unknown flow '"
+                    + name + "'; flows: " + String.join(", ", flows.all().keySet())));
+            return Optional.of(plan.validate(this::callable, config.maxAgents(), "omniforge.flows." + name));
+        }
+        if (spec.get("strategy") == null) {
+            return Optional.empty();
+        }
+        Plan plan = Plan.fromMetadata(spec, config, FIELD);
+        if (plan.strategy() == Strategy.QUORUM && plan.quorum() == null) {
+            plan = new Plan(null, plan.strategy(), plan.agents(), plan.agents().size() / 2 + 1, plan.synthesis(),
+                    plan.synthesizer(), plan.policy(), plan.deadline(), plan.agentTimeout(), plan.maxConcurrency(),
+                    plan.routes());
+        }
+        return Optional.of(plan.validate(this::callable, config.maxAgents(), FIELD));
+    }
+
+    private boolean callable(String agent) {
+        return registry.exists(agent) || flows.get(agent).isPresent();
+    }
+
+    /**
+     * The agent a {@code route} plan picks for a message: the first agent whose configured rule matches the text,
+     * else the agent whose card's skill tags appear most often in it, else the plan's first agent.
+     */
+    public String route(Plan plan, Message message) {
+        String text = message.text();
+        for (String agent : plan.agents()) {
+            String rule = plan.routes().get(agent);
+            if (rule != null && Pattern.compile(rule, Pattern.CASE_INSENSITIVE).matcher(text).find()) {
+                return agent;
+            }
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        Map<String, AgentCard> cards = registry.cachedCards();
+        return plan.agents().stream()
+                .max(Comparator.comparingInt((String agent) -> score(cards.get(agent), lower))
+                        .thenComparing(agent -> -plan.agents().indexOf(agent)))
+                .filter(agent -> score(cards.get(agent), lower) > 0)
+                .orElse(plan.agents().get(0));
+    }
+
+    private static int score(AgentCard card, String text) {
+        if (card == null || card.skills() == null) {
+            return 0;
+        }
+        int score = 0;
+        for (AgentSkill skill : card.skills()) {
+            if (skill.tags() != null) {
+                for (String tag : skill.tags()) {
+                    if (Pattern.compile("\\b" + Pattern.quote(tag.toLowerCase(Locale.ROOT)) + "\\b").matcher(text).find()) {
+                        score++;
+                    }
+                }
+            }
+        }
+        return score;
+    }
+
+    /** The plan, as the task's metadata shows it. */
+    public Map<String, Object> describe(Plan plan, List<LegRecord> legs) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("agent", plan.label());
+        if (plan.flow() != null) {
+            entry.put("flow", plan.flow());
+        }
+        entry.put("strategy", plan.strategy().wire());
+        entry.put("agents", plan.agents());
+        entry.put("synthesis", plan.synthesis().wire());
+        entry.put("policy", plan.policy().wire());
+        if (legs != null) {
+            List<Map<String, Object>> l = new ArrayList<>();
+            for (LegRecord r : legs) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("agent", r.agent());
+                m.put("index", r.index());
+                m.put("state", r.state());
+                if (r.error() != null) {
+                    m.put("error", r.error());
+                }
+                l.add(m);
+            }
+            entry.put("legs", l);
+        }
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put(OrchestrationCapability.URI, entry);
+        return metadata;
+    }
+
+    // -------------------------------------------------------------------------------------- running
+
+    /** Runs a plan for a new task; the returned Uni completes once the task's final (or paused) state is stored. */
+    public Uni<Void> run(Plan plan, Message input, Sink sink) {
+        Run run = new Run(plan, sink);
+        StreamResponse start = status(sink, TaskState.TASK_STATE_WORKING, null, describe(plan, null));
+        return sink.emit(Emission.of(List.of(start)))
+                .chain(() -> execute(run, input, 0, null))
+                .chain(outcome -> finish(run, outcome));
+    }
+
+    /** A paused pipeline goes on: the client's reply to the agent that asked, then the rest of the pipeline. */
+    public Uni<Void> resume(OrchestrationState state, Message reply, Sink sink) {
+        Run run = new Run(state.plan(), sink);
+        state.legs().stream().filter(l -> state.paused() == null || l.index() < state.paused())
+                .forEach(l -> run.records.put(l.index(), l));
+        LegRecord paused = state.pausedLeg();
+        if (paused == null) {
+            return Uni.createFrom().failure(new IllegalStateException("the orchestration is not paused"));
+        }
+        return execute(run, reply, paused.index(), paused).chain(outcome -> finish(run, outcome));
+    }
+
+    /** The state of one execution: the plan, the sink, each leg's record, the results in completion order. */
+    private static final class Run {
+        final Plan plan;
+        final Sink sink;
+        final Map<Integer, LegRecord> records = new ConcurrentHashMap<>();
+        final List<LegResult> finished = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        Run(Plan plan, Sink sink) {
+            this.plan = plan;
+            this.sink = sink;
+        }
+
+        List<LegRecord> legs() {
+            return records.values().stream().sorted(Comparator.comparingInt(LegRecord::index)).toList();
+        }
+
+        List<LegResult> finishedSnapshot() {
+            synchronized (finished) {
+                return List.copyOf(finished);
+            }
+        }
+    }
+
+    /** How an orchestration ended before synthesis. */
+    private record Outcome(TaskState state, List<LegResult> results, String why, LegResult paused) {
+    }
+
+    private Uni<Outcome> execute(Run run, Message input, int from, LegRecord resume) {
+        Plan plan = run.plan;
+        Uni<Outcome> work = switch (plan.strategy()) {
+            case SEQUENTIAL -> chain(run, from, input, resume);
+            case PARALLEL -> parallel(run, input);
+            case RACE -> race(run, input);
+            case QUORUM -> quorum(run, input);
+            case ROUTE -> leg(run, plan.agents().indexOf(route(plan, input)), route(plan, input), input, null)
+                    .map(r -> r.ok() ? new Outcome(TaskState.TASK_STATE_COMPLETED, List.of(r), null, null)
+                            : new Outcome(TaskState.TASK_STATE_FAILED, List.of(r), r.error(), null));
+        };
+        return work
+                .ifNoItem().after(plan.deadline()).recoverWithItem(() -> {
+                    List<LegResult> done = run.finishedSnapshot();
+                    String why = "the deadline of " + plan.deadline() + " passed; agents still working were canceled";
+                    boolean partial = plan.policy() == FailurePolicy.BEST_EFFORT && done.stream().anyMatch(LegResult::ok);
+                    return new Outcome(partial ? TaskState.TASK_STATE_COMPLETED : TaskState.TASK_STATE_FAILED, done, why, null);
+                })
+                .onFailure(FailFast.class).recoverWithItem(f -> new Outcome(TaskState.TASK_STATE_FAILED,
+                        run.finishedSnapshot(), f.getMessage(), null));
+    }
+
+    /** One agent's part, recorded as it ends. */
+    private Uni<LegResult> leg(Run run, int index, String agent, Message input, LegRecord resume) {
+        Message crossing = sanitizer.sanitize(input, index == 0 ? "client" : "orchestration", agent);
+        run.records.put(index, new LegRecord(index, agent, TaskState.TASK_STATE_SUBMITTED.name(), null, null, null));
+        return new Leg(index, agent, crossing, run.plan.agentTimeout(), run.sink, registry, client, resume).run()
+                .invoke(r -> {
+                    run.records.put(index, r.record());
+                    run.finished.add(r);
+                });
+    }
+
+    /** A failure that ends a fail-fast orchestration (and cancels what still runs). */
+    private static final class FailFast extends RuntimeException {
+        FailFast(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private Uni<Outcome> parallel(Run run, Message input) {
+        return legsOf(run, input)
+                .invoke(r -> failFast(run, r))
+                .collect().asList()
+                .map(results -> {
+                    boolean any = results.stream().anyMatch(LegResult::ok);
+                    boolean all = results.stream().allMatch(LegResult::ok);
+                    return all || (any && run.plan.policy() == FailurePolicy.BEST_EFFORT)
+                            ? new Outcome(TaskState.TASK_STATE_COMPLETED, results, all ? null : failures(results), null)
+                            : new Outcome(TaskState.TASK_STATE_FAILED, results, failures(results), null);
+                });
+    }
+
+    private Uni<Outcome> race(Run run, Message input) {
+        return legsOf(run, input)
+                .select().where(LegResult::ok)
+                .toUni()
+                .map(winner -> winner != null
+                        ? new Outcome(TaskState.TASK_STATE_COMPLETED, List.of(winner), null, null)
+                        : new Outcome(TaskState.TASK_STATE_FAILED, run.finishedSnapshot(),
+                                "no agent succeeded: " + failures(run.finishedSnapshot()), null));
+    }
+
+    private Uni<Outcome> quorum(Run run, Message input) {
+        int needed = run.plan.quorum();
+        int n = run.plan.agents().size();
+        AtomicInteger failed = new AtomicInteger();
+        return legsOf(run, input)
+                .invoke(r -> {
+                    if (!r.ok() && failed.incrementAndGet() > n - needed) {
+                        throw new FailFast("quorum of " + needed + " out of " + n + " cannot be reached: "
+                                + failures(run.finishedSnapshot()));
+                    }
+                })
+                .select().where(LegResult::ok)
+                .select().first(needed)
+                .collect().asList()
+                .map(ok -> new Outcome(TaskState.TASK_STATE_COMPLETED, ok, null, null));
+    }
+
+    /** Every agent at once (up to the cap); an agent asking for input is told no and counts as failed. */
+    private Multi<LegResult> legsOf(Run run, Message input) {
+        List<String> agents = run.plan.agents();
+        return Multi.createFrom().items(IntStream.range(0, agents.size()).boxed())
+                .onItem().transformToUni(i -> leg(run, i, agents.get(i), input, null).map(r -> r.interrupted()
+                        ? new LegResult(r.index(), r.agent(), TaskState.TASK_STATE_FAILED, r.output(), r.statusMessage(),
+                                "agent '" + r.agent() + "' asked for input, which only a sequential orchestration relays",
+                                r.remoteTaskId(), r.remoteContextId())
+                        : r))
+                .merge(run.plan.maxConcurrency());
+    }
+
+    private void failFast(Run run, LegResult r) {
+        if (!r.ok() && run.plan.policy() == FailurePolicy.FAIL_FAST) {
+            throw new FailFast(r.error() != null ? r.error() : "agent '" + r.agent() + "' failed");
+        }
+    }
+
+    /** A pipeline: each agent's output is the next one's input; a question from an agent pauses it. */
+    private Uni<Outcome> chain(Run run, int index, Message input, LegRecord resume) {
+        List<String> agents = run.plan.agents();
+        if (index >= agents.size()) {
+            List<LegResult> results = run.finishedSnapshot();
+            boolean any = results.stream().anyMatch(LegResult::ok);
+            String why = results.stream().allMatch(LegResult::ok) ? null : failures(results);
+            return Uni.createFrom().item(new Outcome(any ? TaskState.TASK_STATE_COMPLETED : TaskState.TASK_STATE_FAILED,
+                    results, why, null));
+        }
+        return leg(run, index, agents.get(index), input, resume).onItem().transformToUni(r -> {
+            if (r.interrupted()) {
+                return Uni.createFrom().item(new Outcome(r.state(), run.finishedSnapshot(), null, r));
+            }
+            failFast(run, r);
+            Message next = r.ok() ? handOver(r) : input;
+            return chain(run, index + 1, next, null);
+        });
+    }
+
+    /** The output of one agent as the input of the next. */
+    private static Message handOver(LegResult r) {
+        List<Part> parts = r.output().isEmpty() ? List.of(Part.text("")) : r.output();
+        return new Message(UUID.randomUUID().toString(), null, null, Role.ROLE_USER, parts, null, null, null);
+    }
+
+    private static String failures(List<LegResult> results) {
+        List<String> why = new ArrayList<>();
+        results.stream().filter(r -> !r.ok()).sorted(Comparator.comparingInt(LegResult::index))
+                .forEach(r -> why.add(r.error() != null ? r.error() : r.agent() + " failed"));
+        return why.isEmpty() ? "" : String.join("; ", why);
+    }
+
+    // ------------------------------------------------------------------------------------ synthesis
+
+    private Uni<Void> finish(Run run, Outcome outcome) {
+        Sink sink = run.sink;
+        if (outcome.paused() != null) {
+            LegResult asking = outcome.paused();
+            run.records.put(asking.index(), asking.record());
+            Message question = asking.statusMessage() == null ? null
+                    : asking.statusMessage().withIds(sink.contextId(), sink.taskId())
+                            .withMetadata(markAgent(asking.statusMessage().metadata(), asking.agent()));
+            OrchestrationState state = new OrchestrationState(run.plan, run.legs(), asking.index());
+            return sink.emit(new Emission(List.of(StreamResponse.of(new TaskStatusUpdateEvent(sink.taskId(),
+                    sink.contextId(), TaskStatus.of(asking.state(), question), markAgent(null, asking.agent())))),
+                    List.of(), state, describe(run.plan, run.legs())));
+        }
+        // Agents the orchestration stopped waiting for (a race won, a quorum reached, a deadline) were canceled.
+        run.records.replaceAll((i, r) -> isFinal(r.state()) ? r : new LegRecord(r.index(), r.agent(),
+                TaskState.TASK_STATE_CANCELED.name(), r.remoteTaskId(), r.remoteContextId(),
+                outcome.why() != null ? outcome.why() : "not needed any more: canceled"));
+        List<LegResult> ok = outcome.results().stream().filter(LegResult::ok).toList();
+        Uni<List<Part>> synthesized = ok.isEmpty() ? Uni.createFrom().item(List.<Part>of()) : synthesize(run, ok);
+        return synthesized.onItem().transformToUni(parts -> {
+            List<StreamResponse> events = new ArrayList<>();
+            List<Message> toThread = new ArrayList<>();
+            if (!parts.isEmpty()) {
+                Map<String, Object> meta = markAgent(null, run.plan.label());
+                @SuppressWarnings("unchecked")
+                Map<String, Object> entry = (Map<String, Object>) meta.get(OrchestrationCapability.URI);
+                entry.put("synthesis", synthesisMode(run.plan));
+                events.add(StreamResponse.of(new TaskArtifactUpdateEvent(sink.taskId(), sink.contextId(),
+                        new Artifact(SYNTHESIS, SYNTHESIS, null, parts, meta, null), false, true, meta)));
+                toThread.add(new Message(UUID.randomUUID().toString(), sink.contextId(), sink.taskId(), Role.ROLE_AGENT,
+                        parts, markAgent(null, run.plan.label()), null, null));
+            }
+            TaskState end = outcome.state() == TaskState.TASK_STATE_COMPLETED && parts.isEmpty()
+                    ? TaskState.TASK_STATE_FAILED : outcome.state();
+            String summary = summary(run, outcome, end);
+            Message said = new Message(UUID.randomUUID().toString(), sink.contextId(), sink.taskId(), Role.ROLE_AGENT,
+                    List.of(Part.text(summary)), markAgent(null, run.plan.label()), null, null);
+            Map<String, Object> described = describe(run.plan, run.legs());
+            events.add(StreamResponse.of(new TaskStatusUpdateEvent(sink.taskId(), sink.contextId(),
+                    TaskStatus.of(end, said), described)));
+            return sink.emit(new Emission(events, toThread, new OrchestrationState(run.plan, run.legs(), null), described));
+        });
+    }
+
+    private static boolean isFinal(String state) {
+        return !TaskState.TASK_STATE_SUBMITTED.name().equals(state) && !TaskState.TASK_STATE_WORKING.name().equals(state);
+    }
+
+    private static String synthesisMode(Plan plan) {
+        return switch (plan.strategy()) {
+            case SEQUENTIAL -> "last";
+            case RACE, ROUTE -> "first";
+            default -> plan.synthesis().wire();
+        };
+    }
+
+    private String summary(Run run, Outcome outcome, TaskState end) {
+        long ok = run.legs().stream().filter(l -> TaskState.TASK_STATE_COMPLETED.name().equals(l.state())).count();
+        String head = run.plan.label() + ": " + ok + " of " + run.plan.agents().size() + " agents succeeded";
+        if (end == TaskState.TASK_STATE_COMPLETED && outcome.why() == null) {
+            return head;
+        }
+        return head + (outcome.why() == null || outcome.why().isEmpty() ? "" : "; " + outcome.why());
+    }
+
+    private Uni<List<Part>> synthesize(Run run, List<LegResult> ok) {
+        Plan plan = run.plan;
+        return switch (synthesisMode(plan)) {
+            case "last" -> Uni.createFrom().item(ok.stream().max(Comparator.comparingInt(LegResult::index)).orElseThrow().output());
+            case "first" -> Uni.createFrom().item(ok.get(0).output());
+            case "delegate" -> delegate(run, ok);
+            default -> Uni.createFrom().item(List.of(Part.text(concat(plan, ok))));
+        };
+    }
+
+    /** One labelled section per agent that succeeded, in the plan's order. */
+    private String concat(Plan plan, List<LegResult> ok) {
+        StringBuilder sb = new StringBuilder();
+        ok.stream().sorted(Comparator.comparingInt(LegResult::index)).forEach(r -> {
+            if (sb.length() > 0) {
+                sb.append("\n\n");
+            }
+            sb.append("## ").append(r.agent()).append('\n').append(render(r.output()));
+        });
+        return sb.toString();
+    }
+
+    private String render(List<Part> parts) {
+        List<String> out = new ArrayList<>();
+        for (Part p : parts) {
+            if (p.text() != null) {
+                out.add(p.text());
+            } else if (p.data() != null) {
+                out.add(p.data().toString());
+            } else if (p.url() != null) {
+                out.add("[" + (p.filename() != null ? p.filename() : "file") + ": " + p.url() + "]");
+            } else {
+                out.add("[" + (p.filename() != null ? p.filename() : "binary content")
+                        + (p.mediaType() != null ? ", " + p.mediaType() : "") + "]");
+            }
+        }
+        return String.join("\n", out);
+    }
+
+    /** The collected results go to the synthesizer agent; its answer is the synthesis (concat if it fails, best effort). */
+    private Uni<List<Part>> delegate(Run run, List<LegResult> ok) {
+        Plan plan = run.plan;
+        String collected = concat(plan, ok);
+        Message input = new Message(UUID.randomUUID().toString(), null, null, Role.ROLE_USER,
+                List.of(Part.text(collected)), null, null, null);
+        int index = plan.agents().size();
+        return leg(run, index, plan.synthesizer(), input, null).map(r -> {
+            if (r.ok()) {
+                return r.output();
+            }
+            if (plan.policy() == FailurePolicy.FAIL_FAST) {
+                throw new FailFast("the synthesizer failed: " + r.error());
+            }
+            return List.of(Part.text(collected));
+        });
+    }
+
+    private static Map<String, Object> markAgent(Map<String, Object> metadata, String agent) {
+        Map<String, Object> out = metadata == null ? new LinkedHashMap<>() : new LinkedHashMap<>(metadata);
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("agent", agent);
+        out.put(OrchestrationCapability.URI, entry);
+        return out;
+    }
+
+    private static StreamResponse status(Sink sink, TaskState state, Message message, Map<String, Object> metadata) {
+        return StreamResponse.of(new TaskStatusUpdateEvent(sink.taskId(), sink.contextId(), TaskStatus.of(state, message),
+                metadata));
+    }
+
+    /** Cards of the flows served as agents of their own. */
+    public AgentCard flowCard(String name, String baseUrl) {
+        Plan plan = flows.get(name).orElseThrow();
+        OrchestrationCapability capability = new OrchestrationCapability(List.of(plan.strategy().wire()),
+                List.of(plan.synthesis().wire()), new OrchestrationCapability.Limits(plan.agents().size(),
+                plan.maxConcurrency(), plan.deadline().toMillis()), plan.agents());
+        return new AgentCard(name, flows.description(name),
+                List.of(io.omniforge.a2a.AgentInterface.jsonRpc(baseUrl + "/flows/" + name + "/a2a")),
+                new io.omniforge.a2a.AgentProvider("OmniForge", baseUrl), "0.1.0", null,
+                new io.omniforge.a2a.AgentCapabilities(true, false, List.of(capability.toExtension(mapper, false)), false),
+                null, null, List.of("text/plain", "application/json"), List.of("text/plain", "application/json"),
+                List.of(AgentSkill.of("flow:" + name, name, flows.description(name), tags(plan), null)), null, null);
+    }
+
+    private List<String> tags(Plan plan) {
+        List<String> tags = new ArrayList<>(List.of("flow", plan.strategy().wire()));
+        Map<String, AgentCard> cards = registry.cachedCards();
+        for (String agent : plan.agents()) {
+            AgentCard card = cards.get(agent);
+            if (card != null && card.skills() != null) {
+                card.skills().forEach(s -> {
+                    if (s.tags() != null) {
+                        s.tags().stream().filter(t -> !tags.contains(t)).forEach(tags::add);
+                    }
+                });
+            }
+        }
+        return tags;
+    }
+}

@@ -1,0 +1,16 @@
+package io.omniforge.orchestration;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Where an orchestration writes: the upstream task's ids, and an {@link #emit} that numbers, stores and publishes
+ * its events; the Uni completes once they are committed.
+ */
+public interface Sink {
+
+    String taskId();
+
+    String contextId();
+
+    Uni<Void> emit(Emission emission);
+}
