@@ -261,6 +261,10 @@ public class TaskManager implements A2aService {
     }
 
     private Uni<Started> start(CallContext ctx, SendMessageRequest request) {
+        return Uni.createFrom().deferred(() -> begin(ctx, request));
+    }
+
+    private Uni<Started> begin(CallContext ctx, SendMessageRequest request) {
         Message message = request.message();
         if (message.taskId() != null && !message.taskId().isBlank()) {
             return resume(ctx, request);

@@ -160,10 +160,16 @@ public final class Rpc {
 
     /** Opens SubscribeToTask on the orchestrator and returns the live stream. */
     public static LiveStream subscribe(String taskId) {
+        return subscribe(taskId, null);
+    }
+
+    /** Opens SubscribeToTask with a {@code Last-Event-ID} (null for none). */
+    public static LiveStream subscribe(String taskId, Long lastEventId) {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create("http://localhost:" + io.restassured.RestAssured.port + "/a2a"))
                 .header("Content-Type", "application/json").header("A2A-Version", "1.0")
+                .headers(lastEventId == null ? new String[] {"X-No-Last-Event", "1"} : new String[] {"Last-Event-ID", lastEventId.toString()})
                 .timeout(java.time.Duration.ofSeconds(30))
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(request("SubscribeToTask", Map.of("id", taskId))))
                 .build();
