@@ -31,7 +31,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The A2A 1.0 JSON-RPC client for downstream agents, on the Vert.x HTTP client: pooled keep-alive connections,
@@ -113,6 +115,45 @@ public class AgentClient {
 
     public Multi<StreamResponse> subscribeToTask(AgentTarget target, String taskId) {
         return stream(target, A2aMethod.SUBSCRIBE_TO_TASK, new SubscribeToTaskRequest(null, taskId));
+    }
+
+    /**
+     * An agent's answer, recovered when it breaks: if the connection fails (or the stream ends) before the task
+     * reached a final or interrupted state and the agent already named its task, the task is followed again with
+     * SubscribeToTask (when the agent streams) and, failing that, read with GetTask. What cannot be recovered ends
+     * the stream as it ended (the consumer sees no final state and fails the task).
+     */
+    public Multi<StreamResponse> resilient(AgentTarget target, Multi<StreamResponse> answer) {
+        AtomicReference<String> remote = new AtomicReference<>();
+        AtomicBoolean ended = new AtomicBoolean();
+        return answer.invoke(e -> track(e, remote, ended))
+                .onFailure(f -> f instanceof AgentException a && a.kind() == AgentException.Kind.UNREACHABLE
+                        && remote.get() != null)
+                .recoverWithCompletion()
+                .onCompletion().switchTo(() -> ended.get() || remote.get() == null ? Multi.createFrom().empty()
+                        : recover(target, remote.get(), ended));
+    }
+
+    private Multi<StreamResponse> recover(AgentTarget target, String taskId, AtomicBoolean ended) {
+        Multi<StreamResponse> resubscribed = target.streaming()
+                ? subscribeToTask(target, taskId).invoke(e -> track(e, new AtomicReference<>(taskId), ended))
+                        .onFailure(io.omniforge.a2a.A2aException.class::isInstance).recoverWithCompletion()
+                : Multi.createFrom().empty();
+        return resubscribed.onCompletion().switchTo(() -> ended.get() ? Multi.createFrom().empty()
+                : getTask(target, taskId).toMulti().map(StreamResponse::of)
+                        .onFailure(io.omniforge.a2a.A2aException.class::isInstance).recoverWithCompletion());
+    }
+
+    private static void track(StreamResponse e, AtomicReference<String> remote, AtomicBoolean ended) {
+        String id = e.task() != null ? e.task().id() : e.statusUpdate() != null ? e.statusUpdate().taskId()
+                : e.artifactUpdate() != null ? e.artifactUpdate().taskId() : e.message().taskId();
+        if (id != null) {
+            remote.compareAndSet(null, id);
+        }
+        io.omniforge.a2a.TaskState state = e.state();
+        if (e.message() != null || (state != null && state.endsStream())) {
+            ended.set(true);
+        }
     }
 
     /** One JSON-RPC call with a JSON answer. */

@@ -91,33 +91,14 @@ final class Leg {
                 .map(r -> r.task() != null ? StreamResponse.of(r.task()) : StreamResponse.of(r.message()));
     }
 
-    /** Follows the agent's events to the end; a broken stream is recovered at the agent when possible. */
+    /** Follows the agent's events to the end (the client recovers a broken stream at the agent when it can). */
     private Uni<LegResult> follow(AgentTarget target, Multi<StreamResponse> events) {
-        return events.onItem().transformToUniAndConcatenate(this::handle)
+        return client.resilient(target, events)
+                .onItem().transformToUniAndConcatenate(this::handle)
                 .collect().last()
-                .onFailure(f -> f instanceof AgentException a && a.kind() == AgentException.Kind.UNREACHABLE
-                        && remoteTaskId != null)
-                .recoverWithItem(f -> {
-                    LOG.debugf("agent %s: stream broke (%s); recovering its task %s", agent, f.getMessage(), remoteTaskId);
-                    return null;
-                })
-                .onItem().transformToUni(ignored -> ended() ? Uni.createFrom().item(result(null)) : recover(target));
-    }
-
-    private Uni<LegResult> recover(AgentTarget target) {
-        if (remoteTaskId == null) {
-            return Uni.createFrom().item(failed(AgentException.invalidResponse(agent,
-                    "its answer ended before it named its task or reached a final state")));
-        }
-        Uni<Void> resubscribe = target.streaming()
-                ? client.subscribeToTask(target, remoteTaskId).onItem().transformToUniAndConcatenate(this::handle)
-                        .collect().last().replaceWithVoid()
-                        .onFailure(A2aException.class::isInstance).recoverWithNull()
-                : Uni.createFrom().voidItem();
-        return resubscribe.onItem().transformToUni(v -> ended() ? Uni.createFrom().voidItem()
-                        : client.getTask(target, remoteTaskId).onItem().transformToUni(t -> handle(StreamResponse.of(t))))
-                .map(v -> ended() ? result(null) : failed(AgentException.invalidResponse(agent,
-                        "its stream ended while its task " + remoteTaskId + " was " + seen.status().state())));
+                .map(ignored -> ended() ? result(null) : failed(AgentException.invalidResponse(agent,
+                        remoteTaskId == null ? "its answer ended before it named its task or reached a final state"
+                                : "its answer ended while its task " + remoteTaskId + " was " + seen.status().state())));
     }
 
     private boolean ended() {

@@ -439,11 +439,10 @@ public class TaskManager implements A2aService {
 
     /** The agent's answer as a stream of events, whether it streams or not. */
     private Multi<StreamResponse> call(AgentTarget target, SendMessageRequest request) {
-        if (target.streaming()) {
-            return client.sendStreamingMessage(target, request);
-        }
-        return client.sendMessage(target, request).toMulti()
-                .map(r -> r.task() != null ? StreamResponse.of(r.task()) : StreamResponse.of(r.message()));
+        Multi<StreamResponse> answer = target.streaming() ? client.sendStreamingMessage(target, request)
+                : client.sendMessage(target, request).toMulti()
+                        .map(r -> r.task() != null ? StreamResponse.of(r.task()) : StreamResponse.of(r.message()));
+        return client.resilient(target, answer);
     }
 
     // ------------------------------------------------------------------------------ reading and cancelling
