@@ -3,7 +3,6 @@ package io.omniforge.agent;
 import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
 import io.omniforge.a2a.AgentCard;
-import io.omniforge.a2a.AgentInterface;
 import io.omniforge.demo.DemoAgents;
 import io.omniforge.store.Db;
 import io.quarkus.runtime.StartupEvent;
@@ -142,8 +141,10 @@ public class AgentRegistry {
         }
         Uni<AgentCard> card = entry.card != null ? Uni.createFrom().item(entry.card) : refresh(entry);
         return card.map(c -> {
-            AgentInterface rpc = c.jsonRpcInterface().orElseThrow();
-            return new AgentTarget(name, rpc.url(), entry.callTimeout != null ? entry.callTimeout : config.callTimeout(),
+            // Agents this process serves itself are called on loopback: their cards carry the public URL.
+            String rpc = entry.source == AgentInfo.Source.DEMO || entry.source == AgentInfo.Source.FLOW
+                    ? entry.url() + "/a2a" : c.jsonRpcInterface().orElseThrow().url();
+            return new AgentTarget(name, rpc, entry.callTimeout != null ? entry.callTimeout : config.callTimeout(),
                     c.supportsStreaming());
         });
     }

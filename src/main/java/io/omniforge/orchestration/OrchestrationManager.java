@@ -67,7 +67,7 @@ public class OrchestrationManager {
     }
 
     /** Once the registry knows its agents: a flow naming an unknown agent is reported (and refused when used). */
-    void checkFlows(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 100) StartupEvent event) {
+    void checkFlows(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 900) StartupEvent event) {
         flows.check(registry, config.maxAgents()).forEach(problem -> LOG.warnf("%s; the flow will be refused until it exists", problem));
     }
 

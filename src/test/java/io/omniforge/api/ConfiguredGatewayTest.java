@@ -25,7 +25,10 @@ class ConfiguredGatewayTest {
                     "omniforge.api.public-base-url", "https://agents.example.com/omniforge/",
                     "omniforge.agents.ghost.url", "http://127.0.0.1:1",
                     "omniforge.entry-agent", "ghost",
-                    "omniforge.gateway.name", "Acme Gateway");
+                    "omniforge.gateway.name", "Acme Gateway",
+                    // A tiny window of recent events: subscribers that fall behind must read the store.
+                    "omniforge.stream.recent-events", "4",
+                    "omniforge.stream.batch-size", "3");
         }
     }
 
@@ -35,6 +38,36 @@ class ConfiguredGatewayTest {
         A2aSchema.assertValid("Agent Card", card);
         assertEquals("Acme Gateway", card.path("name").asText());
         assertEquals("https://agents.example.com/omniforge/a2a", card.path("supportedInterfaces").get(0).path("url").asText());
+    }
+
+    @Test
+    void aSlowSubscriberFallsBackToTheStoreAndMissesNothing() throws Exception {
+        Map<String, Object> message = new java.util.LinkedHashMap<>(Rpc.message("delay:200 many", null));
+        message.put("metadata", Map.of(Rpc.AGENT_KEY, Map.of("strategy", "parallel",
+                "agents", java.util.List.of("slow", "slow", "slow", "slow", "slow", "slow"))));
+        JsonNode task = Rpc.call("/a2a", "SendMessage", Map.of("message", message,
+                "configuration", Map.of("returnImmediately", true))).path("result").path("task");
+        String id = task.path("id").asText();
+        java.util.List<Long> ids = new java.util.ArrayList<>();
+        int chunks = 0;
+        String last = null;
+        try (Rpc.LiveStream stream = Rpc.subscribe(id, 1L)) {
+            assertTrue(stream.next().path("result").has("task"));
+            for (Rpc.Event e = stream.nextEvent(); e != null; e = stream.nextEvent()) {
+                ids.add(e.id());
+                if ("slow".equals(e.data().path("result").path("artifactUpdate").path("metadata").path(Rpc.AGENT_KEY)
+                        .path("agent").asText())) {
+                    chunks++;
+                }
+                last = e.data().path("result").path("statusUpdate").path("status").path("state").asText(null);
+                Thread.sleep(25); // a slow client: the task finishes long before it has read everything
+            }
+        }
+        assertEquals(30, chunks, "every chunk of six agents, though the window holds 4 events");
+        for (int i = 0; i < ids.size(); i++) {
+            assertEquals(2L + i, ids.get(i), "in order, no gap, no duplicate: " + ids);
+        }
+        assertEquals("TASK_STATE_COMPLETED", last);
     }
 
     @Test
