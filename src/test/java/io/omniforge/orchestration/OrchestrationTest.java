@@ -131,6 +131,17 @@ class OrchestrationTest {
     }
 
     @Test
+    void theConcurrencyCapIsHonoured() {
+        long start = System.nanoTime();
+        JsonNode task = run("delay:400 capped", spec("strategy", "parallel", "agents", List.of("slow", "slow", "slow"),
+                "maxConcurrency", 1));
+        long ms = (System.nanoTime() - start) / 1_000_000;
+        assertEquals("TASK_STATE_COMPLETED", state(task));
+        // One at a time: it cannot be faster than the three delays one after the other.
+        assertTrue(ms >= 1200, "three agents of 400 ms with a cap of 1 took only " + ms + " ms");
+    }
+
+    @Test
     void sequentialHandsEachOutputToTheNext() {
         JsonNode task = run("hi", spec("strategy", "sequential", "agents", List.of("echo", "echo", "echo")));
         assertEquals("TASK_STATE_COMPLETED", state(task));
