@@ -149,6 +149,15 @@ public class AgentRegistry {
         });
     }
 
+    /** An agent's card: the cached one, or fetched now. */
+    public Uni<AgentCard> card(String name) {
+        Entry entry = agents.get(name);
+        if (entry == null) {
+            return Uni.createFrom().failure(A2aException.invalidParams("unknown agent '" + name + "'"));
+        }
+        return entry.card != null ? Uni.createFrom().item(entry.card) : refresh(entry);
+    }
+
     /** Registers an agent at run time: its card must be reachable and valid; persisted before it is answered. */
     public Uni<AgentInfo> register(String tenant, String name, String url) {
         if (name == null || !NAME.matcher(name).matches()) {

@@ -7,7 +7,13 @@ import io.omniforge.thread.ConversationThread;
 import io.omniforge.thread.Page;
 import io.omniforge.thread.ThreadManager;
 import io.omniforge.thread.ThreadMessage;
+import io.omniforge.handoff.HandoffManager;
+import io.omniforge.handoff.HandoffRecord;
+import io.omniforge.handoff.HandoffRequest;
 import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -27,9 +33,11 @@ public class ThreadsResource {
     static final int MAX_MESSAGES = 1000;
 
     private final ThreadManager threads;
+    private final HandoffManager handoffs;
 
-    public ThreadsResource(ThreadManager threads) {
+    public ThreadsResource(ThreadManager threads, HandoffManager handoffs) {
         this.threads = threads;
+        this.handoffs = handoffs;
     }
 
     /** One thread in a listing. */
@@ -56,6 +64,45 @@ public class ThreadsResource {
         }
         return threads.list(CallContext.DEFAULT_TENANT, pageSize, pageToken).map((Page<ConversationThread> page) ->
                 new ThreadPage(page.items().stream().map(ThreadSummary::of).toList(), page.nextPageToken()));
+    }
+
+    /** Body of a client's handoff: the target agent and why. */
+    public record HandoffBody(String to, String reason, Boolean expectReturn) {
+    }
+
+    @GET
+    @Path("/{id}/handoffs")
+    public Uni<List<HandoffRecord>> handoffs(@PathParam("id") String id) {
+        return handoffs.history(CallContext.DEFAULT_TENANT, id).map(list -> {
+            if (list == null) {
+                throw ApiException.notFound("no thread with id '" + id + "'");
+            }
+            return list;
+        });
+    }
+
+    /** Moves the conversation to another agent; the agent gets the context with the thread's next message. */
+    @POST
+    @Path("/{id}/handoffs")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<Response> handOff(@PathParam("id") String id, HandoffBody body) {
+        if (body == null || body.to() == null || body.to().isBlank()) {
+            throw A2aException.invalidParams("the body must name the target agent: {\"to\": \"billing\", \"reason\": ...}");
+        }
+        String tenant = CallContext.DEFAULT_TENANT;
+        return threads.get(tenant, id).onItem().transformToUni(found -> {
+            if (found.isEmpty()) {
+                throw ApiException.notFound("no thread with id '" + id + "'");
+            }
+            return handoffs.clientHandoff(tenant, id, new HandoffRequest(body.to(), body.reason(), null,
+                    Boolean.TRUE.equals(body.expectReturn()), false), null);
+        }).map(decision -> {
+            if (!decision.accepted()) {
+                throw new ApiException(409, "HANDOFF_REFUSED", "the handoff to " + body.to() + " was refused: "
+                        + decision.record().detail() + "; the conversation stays with " + decision.record().from());
+            }
+            return Response.status(201).entity(decision.record()).build();
+        });
     }
 
     @GET

@@ -27,8 +27,20 @@ final class BillingAgent extends DemoAgent {
                 List.of("billing", "invoice", "refund", "payments"), List.of("I need a refund for invoice 42")));
     }
 
+    static final String HANDED_OVER = "[handoff from ";
+
+    @Override
+    List<io.omniforge.a2a.AgentExtension> extensions() {
+        return List.of(handoff(List.of(TriageAgent.NAME), "transcript"));
+    }
+
+    /** Answers; when the conversation was handed to it, it hands it back once it has answered. */
     @Override
     Multi<StreamResponse> turn(Task task, Message message) {
-        return answer(task, NAME, "billing: I looked at your account: " + message.text());
+        String answer = "billing: I looked at your account: " + message.text();
+        if (message.text().startsWith(HANDED_OVER)) {
+            return answerAndHandOff(task, NAME, answer, java.util.Map.of("return", true, "reason", "billing question answered"));
+        }
+        return answer(task, NAME, answer);
     }
 }

@@ -80,6 +80,32 @@ abstract class DemoAgent implements A2aService {
      */
     abstract Multi<StreamResponse> turn(Task task, Message message);
 
+    /** The extensions the agent's card declares (the handoff extension for triage and billing); none by default. */
+    List<io.omniforge.a2a.AgentExtension> extensions() {
+        return null;
+    }
+
+    /**
+     * The handoff extension's card entry: this agent initiates and accepts handoffs, to these targets, with this
+     * context.
+     */
+    static io.omniforge.a2a.AgentExtension handoff(List<String> targets, String context) {
+        return new io.omniforge.a2a.AgentExtension(io.omniforge.a2a.HandoffCapability.URI,
+                "Hands conversations off to other agents and accepts them", false,
+                Map.of("initiates", true, "accepts", true, "targets", targets, "context", context, "maxDepth", 3));
+    }
+
+    /** The plain answer, plus a {@code data} part asking the orchestrator to hand the conversation over. */
+    static Multi<StreamResponse> answerAndHandOff(Task task, String artifactName, String text, Map<String, Object> request) {
+        Artifact artifact = Artifact.of(UUID.randomUUID().toString(), artifactName, List.of(Part.text(text, "text/plain"),
+                Part.data(new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(
+                        Map.of(io.omniforge.a2a.HandoffCapability.URI, request)))));
+        return Multi.createFrom().items(() -> Stream.of(
+                status(task, TaskState.TASK_STATE_WORKING),
+                StreamResponse.of(new TaskArtifactUpdateEvent(task.id(), task.contextId(), artifact, false, true, null)),
+                status(task, TaskState.TASK_STATE_COMPLETED)));
+    }
+
     /** Rejects a message before any task is created or changed for it; by default every message is fine. */
     void check(Message message) {
     }
@@ -87,7 +113,7 @@ abstract class DemoAgent implements A2aService {
     @Override
     public AgentCard card(String baseUrl) {
         return new AgentCard(name, description(), List.of(AgentInterface.jsonRpc(baseUrl + DemoAgents.rpcPath(name))),
-                null, VERSION, null, new AgentCapabilities(true, false, null, false), null, null, TEXT, TEXT, skills(),
+                null, VERSION, null, new AgentCapabilities(true, false, extensions(), false), null, null, TEXT, TEXT, skills(),
                 null, null);
     }
 

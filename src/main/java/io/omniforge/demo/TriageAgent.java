@@ -29,8 +29,22 @@ final class TriageAgent extends DemoAgent {
                 List.of("triage", "routing", "support"), List.of("I was charged twice", "My order has not arrived")));
     }
 
+    static final java.util.regex.Pattern BILLING = java.util.regex.Pattern.compile(
+            "\\b(invoice|invoices|refund|refunds|charged|billing)\\b", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    @Override
+    List<io.omniforge.a2a.AgentExtension> extensions() {
+        return List.of(handoff(List.of(BillingAgent.NAME), "summary"));
+    }
+
+    /** Invoices and refunds go to billing (which should hand the conversation back); the rest it answers. */
     @Override
     Multi<StreamResponse> turn(Task task, Message message) {
+        if (BILLING.matcher(message.text()).find()) {
+            return answerAndHandOff(task, NAME, "triage: that is one for billing; handing you over.",
+                    java.util.Map.of("to", BillingAgent.NAME, "reason", "invoice or refund question",
+                            "summary", "The user says: " + message.text(), "expectReturn", true));
+        }
         return answer(task, NAME, ANSWER);
     }
 }

@@ -30,6 +30,10 @@ import io.omniforge.a2a.TaskStatusUpdateEvent;
 import io.omniforge.agent.AgentClient;
 import io.omniforge.agent.AgentRegistry;
 import io.omniforge.agent.AgentTarget;
+import io.omniforge.handoff.HandoffManager;
+import io.omniforge.handoff.HandoffRecord;
+import io.omniforge.handoff.HandoffRequest;
+import io.omniforge.handoff.HandoffState;
 import io.omniforge.orchestration.LegRecord;
 import io.omniforge.orchestration.OrchestrationManager;
 import io.omniforge.orchestration.OrchestrationState;
@@ -76,13 +80,15 @@ public class TaskManager implements A2aService {
     private final ObjectMapper mapper;
     private final Optional<String> entryAgent;
     private final OrchestrationManager orchestration;
+    private final HandoffManager handoffs;
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
 
     public TaskManager(AgentRegistry registry, AgentClient client, TaskStore store, ThreadManager threads,
             StreamRouter router, Db db, GatewayConfig config, ApiConfig api, ObjectMapper mapper,
-            OrchestrationManager orchestration,
+            OrchestrationManager orchestration, HandoffManager handoffs,
             @ConfigProperty(name = "omniforge.entry-agent") Optional<String> entryAgent) {
         this.orchestration = orchestration;
+        this.handoffs = handoffs;
         this.registry = registry;
         this.client = client;
         this.store = store;
@@ -111,6 +117,90 @@ public class TaskManager implements A2aService {
         return threads;
     }
 
+    HandoffManager handoffs() {
+        return handoffs;
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
+    /**
+     * The agent serving {@code run} asks to hand the conversation over; its final status is held until the
+     * decision. Refused: the task ends with its agent, and its status says why. A handback: the task ends, and the
+     * thread goes back to the agent that handed off. Accepted: the same task goes on with the target, which gets
+     * the context the handoff built; the client sees a status update naming the new agent, then its events.
+     */
+    Uni<Void> handOff(TaskRun run, HandoffRequest request, StreamResponse held) {
+        TaskRecord r = run.record();
+        Task task = r.task();
+        Message userMessage = lastUserMessage(task);
+        String from = run.agent();
+        return handoffs.decide(r.tenant(), task.contextId(), task.id(), from, request, from, userMessage)
+                .onItem().transformToUni(decision -> {
+                    HandoffRecord h = decision.record();
+                    Map<String, Object> meta = Map.of("handoff", handoffMetadata(h));
+                    if (!decision.accepted()) {
+                        return run.finishWith(held, from + " asked to hand the conversation to "
+                                + (h.to() == null ? "another agent" : h.to()) + ", which was refused: " + h.detail()
+                                + "; the conversation stays with " + from, meta);
+                    }
+                    if (decision.handBack()) {
+                        return run.finishWith(held, from + " handed the conversation back to " + h.to()
+                                + (h.reason() != null ? ": " + h.reason() : ""), meta);
+                    }
+                    StreamResponse handedOver = StreamResponse.of(new TaskStatusUpdateEvent(task.id(), task.contextId(),
+                            TaskStatus.of(TaskState.TASK_STATE_WORKING, new Message(UUID.randomUUID().toString(),
+                                    task.contextId(), task.id(), io.omniforge.a2a.Role.ROLE_AGENT,
+                                    List.of(io.omniforge.a2a.Part.text(from + " handed the conversation to " + h.to()
+                                            + (h.reason() != null ? ": " + h.reason() : ""))),
+                                    AgentMetadata.mark(null, h.to(), meta), null, null)),
+                            AgentMetadata.mark(null, h.to(), meta)));
+                    return run.append(List.of(handedOver), null, null, List.of(TaskRun.answer(task, from)))
+                            .chain(() -> threads.get(r.tenant(), task.contextId()))
+                            .chain(thread -> registry.target(h.to()).invoke(target -> {
+                                String remoteContext = thread.map(t -> t.stateMetadata().path("agents").path(h.to())
+                                        .path("contextId")).filter(JsonNode::isTextual).map(JsonNode::asText).orElse(null);
+                                Message context = decision.context().withIds(remoteContext, null);
+                                run.switchTo(h.to(), h, call(target, SendMessageRequest.of(context)));
+                            }))
+                            .replaceWithVoid()
+                            .onFailure().call(f -> handoffs.fail(r.tenant(), task.contextId(), h, f.getMessage())
+                                    .onItem().transformToUni(t -> run.finishWith(held, "the handoff to " + h.to()
+                                            + " failed: " + f.getMessage() + "; the conversation stays with " + from,
+                                            Map.of("handoff", handoffMetadata(h.with(HandoffState.FAILED, f.getMessage())))))
+                                    .onFailure().recoverWithNull());
+                });
+    }
+
+    private static Map<String, Object> handoffMetadata(HandoffRecord h) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("id", h.id());
+        if (h.from() != null) {
+            m.put("from", h.from());
+        }
+        if (h.to() != null) {
+            m.put("to", h.to());
+        }
+        m.put("state", h.state().wire());
+        if (h.detail() != null) {
+            m.put("detail", h.detail());
+        }
+        return m;
+    }
+
+    private static Message lastUserMessage(Task task) {
+        if (task.history() == null) {
+            return null;
+        }
+        for (int i = task.history().size() - 1; i >= 0; i--) {
+            if (task.history().get(i).role() == io.omniforge.a2a.Role.ROLE_USER) {
+                return task.history().get(i);
+            }
+        }
+        return null;
+    }
+
     /** Tasks that were working when the process stopped have lost their agent's stream: they fail, saying why. */
     void recover(@Observes StartupEvent event) {
         List<TaskRecord> orphans = store.running().await().atMost(Duration.ofSeconds(30));
@@ -129,6 +219,19 @@ public class TaskManager implements A2aService {
         }
         if (!orphans.isEmpty()) {
             LOG.infof("%d tasks that were running before the restart were marked failed", orphans.size());
+        }
+        // Handoffs a crash caught half-way (initiated or accepted, never active) are rolled back.
+        List<io.omniforge.thread.ConversationThread> halfWay = new ArrayList<>();
+        for (String state : List.of("initiated", "accepted")) {
+            halfWay.addAll(threads.withStateContaining("\"state\":\"" + state + "\"").await().atMost(Duration.ofSeconds(30)));
+        }
+        int rolledBack = 0;
+        for (io.omniforge.thread.ConversationThread t : halfWay) {
+            rolledBack += db.write(c -> handoffs.rollBackInFlight(c, threads.find(c, t.tenant(), t.id()).orElse(t)))
+                    .await().atMost(Duration.ofSeconds(30));
+        }
+        if (rolledBack > 0) {
+            LOG.infof("%d handoffs caught half-way by the restart were rolled back", rolledBack);
         }
     }
 
@@ -162,6 +265,17 @@ public class TaskManager implements A2aService {
      */
     void finished(TaskRun run) {
         runs.remove(run.id(), run);
+        HandoffRecord h = run.handoff();
+        TaskRecord done = run.record();
+        if (h != null) {
+            TaskState state = done.task().status().state();
+            Uni<?> settled = state == TaskState.TASK_STATE_COMPLETED
+                    ? handoffs.settle(done.tenant(), done.task().contextId(), h)
+                    : state.isTerminal() ? handoffs.fail(done.tenant(), done.task().contextId(), h,
+                            "agent '" + h.to() + "' ended " + state) : Uni.createFrom().voidItem();
+            settled.subscribe().with(v -> { }, f -> LOG.errorf(f, "task %s: recording how handoff %s ended failed",
+                    done.id(), h.id()));
+        }
         if (run.record().task().status().state().isTerminal()) {
             router.close(run.id());
         } else {
@@ -283,6 +397,24 @@ public class TaskManager implements A2aService {
         if (plan.isPresent() && routed == null) {
             return createOrchestrated(ctx, request, contextId, plan.get());
         }
+        Optional<HandoffRequest> handoff = HandoffRequest.inMetadata(message.metadata(), mapper);
+        if (handoff.isPresent() && named == null) {
+            // The client moves the conversation: the message goes to the target, with the context the handoff built.
+            return handoffs.clientHandoff(ctx.tenant(), contextId, handoff.get(), message)
+                    .onItem().transformToUni(decision -> decision.accepted()
+                            ? route(ctx, request, contextId, decision.record().to(), decision.context(), null)
+                            : route(ctx, request, contextId, null, null, "the handoff to " + decision.record().to()
+                                    + " was refused: " + decision.record().detail()));
+        }
+        return route(ctx, request, contextId, named, null, null);
+    }
+
+    /**
+     * Sends a message to {@code named}, else the thread's active agent, else the entry agent. {@code context}, when
+     * given, replaces what the agent receives (a handoff's context); {@code notice} is said to the client first.
+     */
+    private Uni<Started> route(CallContext ctx, SendMessageRequest request, String contextId, String named,
+            Message context, String notice) {
         return threads.get(ctx.tenant(), contextId).onItem().transformToUni(thread -> {
             String agent = named != null ? named
                     : thread.map(t -> t.activeAgent()).filter(registry::exists).orElse(entryAgent.orElse(null));
@@ -293,13 +425,16 @@ public class TaskManager implements A2aService {
             }
             String remoteContext = thread.map(t -> t.stateMetadata().path("agents").path(agent).path("contextId"))
                     .filter(JsonNode::isTextual).map(JsonNode::asText).orElse(null);
-            return registry.target(agent).onItem().transformToUni(target ->
-                    create(ctx, request, contextId, target, remoteContext));
+            Uni<Message> handedOver = context != null ? Uni.createFrom().item(context)
+                    : thread.isPresent() ? handoffs.pendingContext(ctx.tenant(), thread.get(), agent, request.message())
+                    : Uni.createFrom().nullItem();
+            return handedOver.onItem().transformToUni(ctxMessage -> registry.target(agent).onItem().transformToUni(target ->
+                    create(ctx, request, contextId, target, remoteContext, ctxMessage, notice)));
         });
     }
 
     private Uni<Started> create(CallContext ctx, SendMessageRequest request, String contextId, AgentTarget target,
-            String remoteContext) {
+            String remoteContext, Message handoffContext, String notice) {
         String taskId = UUID.randomUUID().toString();
         Message userMessage = request.message().withIds(contextId, taskId);
         Task task = new Task(taskId, contextId, TaskStatus.of(TaskState.TASK_STATE_SUBMITTED), null,
@@ -310,19 +445,30 @@ public class TaskManager implements A2aService {
             threads.getOrCreate(c, ctx.tenant(), contextId);
             threads.appendMessage(c, ctx.tenant(), contextId, userMessage, taskId, null);
             threads.setActiveAgent(c, ctx.tenant(), contextId, target.name());
+            if (handoffContext != null) {
+                handoffs.contextDelivered(c, ctx.tenant(), contextId);
+            }
             store.insert(c, record);
             router.append(c, taskId, first);
             return null;
-        }).map(ignored -> {
+        }).onItem().transformToUni(ignored -> {
             TaskRun run = new TaskRun(this, record);
             router.open(taskId, 1);
             runs.put(taskId, run);
             Message downstream = new Message(userMessage.messageId(), remoteContext, null, userMessage.role(),
-                    userMessage.parts(), AgentMetadata.strip(userMessage.metadata()), userMessage.extensions(),
-                    null);
-            run.follow(call(target, new SendMessageRequest(null, downstream, downstreamConfiguration(request),
-                    AgentMetadata.strip(request.metadata()))));
-            return new Started(run, task, 1);
+                    handoffContext != null ? handoffContext.parts() : userMessage.parts(),
+                    AgentMetadata.strip(HandoffRequest.strip(userMessage.metadata())), userMessage.extensions(), null);
+            Uni<Void> said = notice == null ? Uni.createFrom().voidItem()
+                    : run.append(List.of(StreamResponse.of(new TaskStatusUpdateEvent(taskId, contextId,
+                            TaskStatus.of(TaskState.TASK_STATE_WORKING, new Message(UUID.randomUUID().toString(), contextId,
+                                    taskId, io.omniforge.a2a.Role.ROLE_AGENT, List.of(io.omniforge.a2a.Part.text(notice)),
+                                    AgentMetadata.mark(null, target.name(), Map.of()), null, null)),
+                            AgentMetadata.mark(null, target.name(), Map.of())))), null, null, List.of());
+            return said.map(v -> {
+                run.follow(call(target, new SendMessageRequest(null, downstream, downstreamConfiguration(request),
+                        AgentMetadata.strip(request.metadata()))));
+                return new Started(run, task, 1);
+            });
         });
     }
 

@@ -30,6 +30,11 @@ public record TaskRecord(
                 contextId != null ? contextId : remoteContextId, lastSeq, orchestration);
     }
 
+    /** The task now served by another agent (a handoff): that agent's own ids are not known yet. */
+    public TaskRecord withAgent(String newAgent) {
+        return new TaskRecord(tenant, task, newAgent, null, null, lastSeq, orchestration);
+    }
+
     public TaskRecord withOrchestration(OrchestrationState state) {
         return new TaskRecord(tenant, task, agent, remoteTaskId, remoteContextId, lastSeq, state);
     }

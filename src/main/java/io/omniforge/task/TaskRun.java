@@ -20,6 +20,8 @@ import io.smallrye.mutiny.Uni;
 import io.omniforge.orchestration.Emission;
 import io.omniforge.orchestration.OrchestrationState;
 import io.omniforge.orchestration.Sink;
+import io.omniforge.handoff.HandoffRecord;
+import io.omniforge.handoff.HandoffRequest;
 import io.smallrye.mutiny.subscription.Cancellable;
 import java.util.function.Function;
 import java.util.ArrayList;
@@ -40,7 +42,11 @@ final class TaskRun {
     private static final Logger LOG = Logger.getLogger(TaskRun.class);
 
     private final TaskManager owner;
-    private final String agent;
+    private volatile String agent;
+    private int generation;
+    private HandoffRequest pendingHandoff;
+    private HandoffRecord handoff;
+    private boolean switching;
     private TaskRecord record;
     private Cancellable downstream;
     private A2aException failure;
@@ -88,12 +94,25 @@ final class TaskRun {
 
     /** Feeds the task from an agent's events until they end, fail, or the task is canceled. */
     void follow(Multi<StreamResponse> events) {
+        int g;
+        synchronized (this) {
+            g = ++generation;
+            switching = false;
+        }
         Cancellable subscription = events
                 .onItem().transformToUniAndConcatenate(this::fromDownstream)
                 .subscribe().with(
                         ignored -> { },
-                        this::agentFailed,
-                        this::agentDone);
+                        f -> {
+                            if (current(g)) {
+                                agentFailed(f);
+                            }
+                        },
+                        () -> {
+                            if (current(g)) {
+                                agentDone();
+                            }
+                        });
         synchronized (this) {
             if (record.task().status().state().isTerminal()) {
                 subscription.cancel();
@@ -101,6 +120,35 @@ final class TaskRun {
                 downstream = subscription;
             }
         }
+    }
+
+    /** Whether callbacks of the follow numbered {@code g} still speak for this task (not switched, not handing off). */
+    private synchronized boolean current(int g) {
+        return g == generation && !switching;
+    }
+
+    /** The agent serving the task now. */
+    String agent() {
+        return agent;
+    }
+
+    /** The handoff that brought the task to its current agent, if any. */
+    synchronized HandoffRecord handoff() {
+        return handoff;
+    }
+
+    /**
+     * Continues the same task with another agent (a handoff): the same log, the same subscribers; the next events
+     * come from {@code to}.
+     */
+    void switchTo(String to, HandoffRecord accepted, Multi<StreamResponse> events) {
+        synchronized (this) {
+            agent = to;
+            handoff = accepted;
+            pendingHandoff = null;
+            record = record.withAgent(to);
+        }
+        follow(events);
     }
 
     /** Stops following the agent (the upstream task was canceled). */
@@ -180,17 +228,69 @@ final class TaskRun {
                 agentMessages.add(r.statusUpdate().status().message());
             }
         }
-        return append(upstream, remoteTask, remoteContext, agentMessages);
+        HandoffRequest asked = HandoffRequest.in(event, owner.mapper()).orElse(null);
+        StreamResponse held = null;
+        HandoffRecord activating = null;
+        synchronized (this) {
+            if (asked != null) {
+                pendingHandoff = asked;
+            }
+            if (handoff != null && handoff.state() == io.omniforge.handoff.HandoffState.ACCEPTED) {
+                activating = handoff;
+                handoff = handoff.with(io.omniforge.handoff.HandoffState.ACTIVE, null);
+            }
+            if (pendingHandoff != null) {
+                for (StreamResponse r : upstream) {
+                    if (r.statusUpdate() != null && r.statusUpdate().status().state() == TaskState.TASK_STATE_COMPLETED) {
+                        held = r;
+                    }
+                }
+                if (held != null) {
+                    switching = true;
+                }
+            }
+        }
+        String rTask = remoteTask;
+        String rContext = remoteContext;
+        Uni<Void> activated = activating == null ? Uni.createFrom().voidItem()
+                : owner.handoffs().activate(record().tenant(), current.contextId(), activating).replaceWithVoid();
+        if (held == null) {
+            return activated.chain(() -> append(upstream, rTask, rContext, agentMessages));
+        }
+        // The agent asks to hand the conversation over: its final status waits for the decision.
+        StreamResponse finalStatus = held;
+        HandoffRequest request;
+        synchronized (this) {
+            request = pendingHandoff;
+            pendingHandoff = null;
+        }
+        List<StreamResponse> rest = new ArrayList<>(upstream);
+        rest.remove(finalStatus);
+        return activated.chain(() -> append(rest, rTask, rContext, agentMessages))
+                .chain(() -> owner.handOff(this, request, finalStatus));
+    }
+
+    /** Ends the hand-over of a task that stays with its agent: the held final status, with a note saying why. */
+    Uni<Void> finishWith(StreamResponse held, String note, Map<String, Object> handoffMetadata) {
+        TaskStatusUpdateEvent s = held.statusUpdate();
+        Message said = new Message(UUID.randomUUID().toString(), s.contextId(), s.taskId(), Role.ROLE_AGENT,
+                List.of(Part.text(note)), AgentMetadata.mark(null, agent, handoffMetadata), null, null);
+        synchronized (this) {
+            switching = false;
+        }
+        return append(List.of(StreamResponse.of(new TaskStatusUpdateEvent(s.taskId(), s.contextId(),
+                TaskStatus.of(s.status().state(), said), AgentMetadata.mark(s.metadata(), agent, handoffMetadata)))),
+                null, null, List.of());
     }
 
     /**
      * The agent's answer as the thread records it when the task ends without a status message of its own: an
      * agent message holding the parts of the artifacts this run produced.
      */
-    private static Message answer(Task task, String agent) {
+    static Message answer(Task task, String agent) {
         List<Part> parts = new ArrayList<>();
         if (task.artifacts() != null) {
-            task.artifacts().forEach(a -> parts.addAll(a.parts()));
+            task.artifacts().stream().filter(a -> agent.equals(markedAgent(a.metadata()))).forEach(a -> parts.addAll(a.parts()));
         }
         if (parts.isEmpty()) {
             parts.add(Part.text("(" + agent + " ended the task " + task.status().state() + ")"));
@@ -341,7 +441,8 @@ final class TaskRun {
             ends = task.status().state().endsStream();
             String thread = task.contextId();
             List<Message> toThread = new ArrayList<>(agentMessages);
-            if (ends && task.status().message() == null) {
+            if (ends && orchestration == null && record.orchestration() == null
+                    && agentMessages.stream().noneMatch(m -> agent.equals(agentOf(m)))) {
                 toThread.add(answer(task, agent));
             }
             committed = owner.db().write(c -> {
@@ -373,6 +474,11 @@ final class TaskRun {
                 owner.finished(this);
             }
         }));
+    }
+
+    private static String markedAgent(Map<String, Object> metadata) {
+        Object entry = metadata == null ? null : metadata.get(io.omniforge.a2a.OrchestrationCapability.URI);
+        return entry instanceof Map<?, ?> map && map.get("agent") instanceof String name ? name : null;
     }
 
     /** The agent a message came from: its mark, else the agent serving this task. */

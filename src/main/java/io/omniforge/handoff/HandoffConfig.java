@@ -1,0 +1,25 @@
+package io.omniforge.handoff;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.List;
+import java.util.Map;
+
+/** {@code omniforge.handoff.*}: the handoff policy. */
+@ConfigMapping(prefix = "omniforge.handoff")
+public interface HandoffConfig {
+
+    /** How many handoffs may be stacked in one conversation (a card's own maxDepth can only lower it). */
+    @WithDefault("3")
+    int maxDepth();
+
+    /**
+     * How many times the same two agents may hand the conversation to each other in a row (A->B, B->A, ...);
+     * one more is refused as ping-pong.
+     */
+    @WithDefault("3")
+    int maxPingPong();
+
+    /** Per source agent, the agents it may hand off to (absent: what the agents' cards allow). */
+    Map<String, List<String>> allow();
+}

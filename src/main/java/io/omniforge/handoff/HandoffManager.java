@@ -1,0 +1,413 @@
+package io.omniforge.handoff;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.omniforge.a2a.AgentCard;
+import io.omniforge.a2a.HandoffCapability;
+import io.omniforge.a2a.Message;
+import io.omniforge.a2a.Part;
+import io.omniforge.a2a.Role;
+import io.omniforge.agent.AgentRegistry;
+import io.omniforge.security.ContextSanitizer;
+import io.omniforge.store.Db;
+import io.omniforge.thread.ConversationThread;
+import io.omniforge.thread.ThreadManager;
+import io.omniforge.thread.ThreadMessage;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Moves a conversation from one agent to another. Validates a request (the target exists and accepts handoffs,
+ * the source may hand off to it, the depth and ping-pong limits, not to itself), builds the target's context
+ * (transcript, summary or none, always through the {@link ContextSanitizer}), and keeps every handoff, the handoff
+ * stack and the thread's active agent in the thread's {@code state_metadata}, changed atomically with the thread.
+ *
+ * <p>State layout: {@code state_metadata.handoff = {"stack": [agents to return to], "history": [HandoffRecord...]}}.
+ */
+@ApplicationScoped
+public class HandoffManager {
+
+    static final String CLIENT = "client";
+    static final int TRANSCRIPT_MESSAGES = 20;
+
+    private final ThreadManager threads;
+    private final AgentRegistry registry;
+    private final HandoffConfig config;
+    private final ContextSanitizer sanitizer;
+    private final ObjectMapper mapper;
+    private final Db db;
+
+    public HandoffManager(ThreadManager threads, AgentRegistry registry, HandoffConfig config, ContextSanitizer sanitizer,
+            ObjectMapper mapper, Db db) {
+        this.threads = threads;
+        this.registry = registry;
+        this.config = config;
+        this.sanitizer = sanitizer;
+        this.mapper = mapper;
+        this.db = db;
+    }
+
+    /** What became of a request: the record (accepted or rejected), and for an accepted one the target's context. */
+    public record Decision(HandoffRecord record, Message context) {
+        public boolean accepted() {
+            return record.state() == HandoffState.ACCEPTED || record.state() == HandoffState.ACTIVE
+                    || record.state() == HandoffState.RETURNED;
+        }
+
+        public boolean handBack() {
+            return record.state() == HandoffState.RETURNED;
+        }
+    }
+
+    /** The handoffs of a thread, oldest first. */
+    public Uni<List<HandoffRecord>> history(String tenant, String threadId) {
+        return threads.get(tenant, threadId).map(t -> t.map(this::history).orElse(null));
+    }
+
+    public List<HandoffRecord> history(ConversationThread thread) {
+        List<HandoffRecord> out = new ArrayList<>();
+        thread.stateMetadata().path("handoff").path("history").forEach(n -> out.add(mapper.convertValue(n, HandoffRecord.class)));
+        return out;
+    }
+
+    /**
+     * Decides on a request from {@code from} (the agent that owns the conversation now) and records the outcome.
+     * A forward handoff is recorded as accepted (it becomes active once the target takes the conversation, see
+     * {@link #activate}); a handback returns control at once; a refusal is recorded with the reason.
+     */
+    public Uni<Decision> decide(String tenant, String threadId, String taskId, String from, HandoffRequest request,
+            String requestedBy, Message userMessage) {
+        return threads.getOrCreate(tenant, threadId).onItem().transformToUni(thread -> {
+            List<String> stack = stack(thread.stateMetadata());
+            String to = request.handBack() || (request.to() != null && !stack.isEmpty() && request.to().equals(stack.get(stack.size() - 1)))
+                    ? (stack.isEmpty() ? null : stack.get(stack.size() - 1)) : request.to();
+            boolean back = to != null && !stack.isEmpty() && to.equals(stack.get(stack.size() - 1));
+            Instant now = Instant.now();
+            HandoffRecord initiated = new HandoffRecord(UUID.randomUUID().toString(), from, to, request.reason(), requestedBy,
+                    HandoffState.INITIATED, stack.size() + (back ? 0 : 1), request.expectReturn(), null, taskId, now, now);
+            return validate(thread, initiated, back).onItem().transformToUni(refusal -> {
+                if (refusal.isPresent()) {
+                    HandoffRecord rejected = initiated.with(HandoffState.REJECTED, refusal.get());
+                    return record(tenant, threadId, rejected, null).map(t -> new Decision(rejected, null));
+                }
+                if (back) {
+                    return handBack(tenant, threadId, initiated).map(t -> new Decision(
+                            initiated.with(HandoffState.RETURNED, null), null));
+                }
+                HandoffRecord accepted = initiated.with(HandoffState.ACCEPTED, null);
+                return context(tenant, thread, accepted, request, userMessage).onItem().transformToUni(context ->
+                        record(tenant, threadId, accepted, null).map(t -> new Decision(accepted, context)));
+            });
+        });
+    }
+
+    /**
+     * A client moves the conversation (through the API, or with a message's metadata): decided like an agent's
+     * request, from the thread's active agent, and active at once when accepted. Without a message (the API), the
+     * target gets the context with the next message of the thread.
+     */
+    public Uni<Decision> clientHandoff(String tenant, String threadId, HandoffRequest request, Message message) {
+        return threads.getOrCreate(tenant, threadId).onItem().transformToUni(thread ->
+                decide(tenant, threadId, null, thread.activeAgent(), request, CLIENT, message))
+                .onItem().transformToUni(decision -> {
+                    if (!decision.accepted() || decision.handBack()) {
+                        return Uni.createFrom().item(decision);
+                    }
+                    HandoffRecord active = decision.record().with(HandoffState.ACTIVE, null);
+                    return db.write(c -> {
+                        threads.updateState(c, tenant, threadId, state -> {
+                            update(state, active);
+                            if (active.expectReturn() && active.from() != null) {
+                                stackNode(state).add(active.from());
+                            }
+                            if (message == null) {
+                                handoffNode(state).put("pendingContext", active.id());
+                            }
+                            return state;
+                        });
+                        threads.setActiveAgent(c, tenant, threadId, active.to());
+                        return new Decision(active, decision.context());
+                    });
+                });
+    }
+
+    /**
+     * The context a client's handoff owes its target, built now for the target's first message: empty when the
+     * thread owes none (or not to this agent).
+     */
+    public Uni<Message> pendingContext(String tenant, ConversationThread thread, String agent, Message message) {
+        String id = thread.stateMetadata().path("handoff").path("pendingContext").asText(null);
+        if (id == null) {
+            return Uni.createFrom().nullItem();
+        }
+        Optional<HandoffRecord> h = history(thread).stream().filter(r -> r.id().equals(id) && agent.equals(r.to())).findFirst();
+        if (h.isEmpty()) {
+            return Uni.createFrom().nullItem();
+        }
+        return context(tenant, thread, h.get(), new HandoffRequest(h.get().to(), h.get().reason(), null, false, false), message);
+    }
+
+    /** Inside the write that sends it: the owed context has been delivered. */
+    public void contextDelivered(Connection c, String tenant, String threadId) throws SQLException {
+        threads.updateState(c, tenant, threadId, state -> {
+            handoffNode(state).remove("pendingContext");
+            return state;
+        });
+    }
+
+    /** The target took the conversation: the handoff is active, the thread is the target's, the source is stacked. */
+    public Uni<ConversationThread> activate(String tenant, String threadId, HandoffRecord accepted) {
+        return db.write(c -> {
+            ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
+                update(state, accepted.with(HandoffState.ACTIVE, null));
+                if (accepted.expectReturn()) {
+                    stackNode(state).add(accepted.from());
+                }
+                return state;
+            });
+            threads.setActiveAgent(c, tenant, threadId, accepted.to());
+            return t;
+        });
+    }
+
+    /** The target finished its part: a one-way handoff is completed (the thread stays the target's). */
+    public Uni<ConversationThread> settle(String tenant, String threadId, HandoffRecord active) {
+        if (active.expectReturn()) {
+            return threads.getOrCreate(tenant, threadId);
+        }
+        return record(tenant, threadId, active.with(HandoffState.COMPLETED, null), null);
+    }
+
+    /** The target could not take the conversation: the handoff failed and the thread stays (or goes back) with the source. */
+    public Uni<ConversationThread> fail(String tenant, String threadId, HandoffRecord handoff, String why) {
+        return db.write(c -> {
+            ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
+                update(state, handoff.with(HandoffState.FAILED, why));
+                ArrayNode stack = stackNode(state);
+                if (stack.size() > 0 && stack.get(stack.size() - 1).asText().equals(handoff.from()) && handoff.expectReturn()) {
+                    stack.remove(stack.size() - 1);
+                }
+                return state;
+            });
+            threads.setActiveAgent(c, tenant, threadId, handoff.from());
+            return t;
+        });
+    }
+
+    /** Handoffs a crash caught half-way are rolled back: failed, and the thread with the agent that had it. */
+    public int rollBackInFlight(Connection c, ConversationThread thread) throws SQLException {
+        List<HandoffRecord> inFlight = history(thread).stream().filter(h -> h.state().inFlight()).toList();
+        if (inFlight.isEmpty()) {
+            return 0;
+        }
+        threads.updateState(c, thread.tenant(), thread.id(), state -> {
+            inFlight.forEach(h -> update(state, h.with(HandoffState.FAILED, "rolled back: the orchestrator restarted during the handoff")));
+            return state;
+        });
+        threads.setActiveAgent(c, thread.tenant(), thread.id(), inFlight.get(0).from());
+        return inFlight.size();
+    }
+
+    private Uni<ConversationThread> handBack(String tenant, String threadId, HandoffRecord back) {
+        return db.write(c -> {
+            ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
+                ArrayNode stack = stackNode(state);
+                stack.remove(stack.size() - 1);
+                // The handoff that brought the conversation to the agent handing back is now returned.
+                ArrayNode history = historyNode(state);
+                for (int i = history.size() - 1; i >= 0; i--) {
+                    JsonNode h = history.get(i);
+                    if (HandoffState.ACTIVE.wire().equals(h.path("state").asText()) && back.from().equals(h.path("to").asText())
+                            && back.to().equals(h.path("from").asText())) {
+                        ((ObjectNode) h).put("state", HandoffState.RETURNED.wire())
+                                .put("updatedAt", io.omniforge.a2a.A2aJson.format(Instant.now()));
+                        break;
+                    }
+                }
+                history.add(mapper.valueToTree(back.with(HandoffState.RETURNED, null)));
+                return state;
+            });
+            threads.setActiveAgent(c, tenant, threadId, back.to());
+            return t;
+        });
+    }
+
+    private Uni<ConversationThread> record(String tenant, String threadId, HandoffRecord record, String activeAgent) {
+        return db.write(c -> {
+            ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
+                update(state, record);
+                return state;
+            });
+            if (activeAgent != null) {
+                threads.setActiveAgent(c, tenant, threadId, activeAgent);
+            }
+            return t;
+        });
+    }
+
+    /** Why the handoff is refused, or empty when it may go ahead. */
+    private Uni<Optional<String>> validate(ConversationThread thread, HandoffRecord h, boolean back) {
+        if (h.to() == null) {
+            return refuse(back ? "there is no agent to hand back to" : "the request names no target agent (\"to\")");
+        }
+        if (h.to().equals(h.from())) {
+            return refuse("agent '" + h.from() + "' cannot hand the conversation off to itself");
+        }
+        if (!registry.exists(h.to())) {
+            return refuse("there is no agent named '" + h.to() + "'");
+        }
+        if (back) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        List<String> allowed = config.allow().get(h.from());
+        if (allowed != null && !allowed.contains(h.to())) {
+            return refuse("policy (omniforge.handoff.allow." + h.from() + ") does not let '" + h.from()
+                    + "' hand off to '" + h.to() + "'");
+        }
+        int pingPong = pingPong(history(thread), h.from(), h.to());
+        if (pingPong >= config.maxPingPong()) {
+            return refuse("'" + h.from() + "' and '" + h.to() + "' have handed the conversation back and forth "
+                    + pingPong + " times in a row (omniforge.handoff.max-ping-pong=" + config.maxPingPong() + ")");
+        }
+        Uni<Optional<HandoffCapability>> source = CLIENT.equals(h.requestedBy()) || h.from() == null
+                ? Uni.createFrom().item(Optional.empty())
+                : registry.card(h.from()).map(card -> HandoffCapability.from(card, mapper))
+                        .onFailure().recoverWithItem(Optional.empty());
+        return Uni.combine().all().unis(registry.card(h.to()).map(card -> HandoffCapability.from(card, mapper)), source)
+                .asTuple()
+                .map(cards -> {
+                    Optional<HandoffCapability> target = cards.getItem1();
+                    if (target.isEmpty() || !target.get().canAccept()) {
+                        return Optional.of("agent '" + h.to() + "' does not accept handoffs (its card declares no "
+                                + HandoffCapability.URI + " with accepts: true)");
+                    }
+                    if (!CLIENT.equals(h.requestedBy())) {
+                        Optional<HandoffCapability> from = cards.getItem2();
+                        if (from.isEmpty() || !from.get().canInitiate()) {
+                            return Optional.of("agent '" + h.from() + "' may not start handoffs (its card declares none)");
+                        }
+                        List<String> targets = from.get().targets();
+                        if (targets != null && !targets.isEmpty() && !targets.contains(h.to())) {
+                            return Optional.of("agent '" + h.from() + "' may hand off only to " + targets);
+                        }
+                    }
+                    int limit = config.maxDepth();
+                    if (target.get().maxDepth() != null) {
+                        limit = Math.min(limit, target.get().maxDepth());
+                    }
+                    if (h.depth() > limit) {
+                        return Optional.of("the handoff would be " + h.depth() + " deep; the limit is " + limit);
+                    }
+                    return Optional.<String>empty();
+                })
+                .onFailure().recoverWithItem(f -> Optional.of("agent '" + h.to() + "' could not be checked: " + f.getMessage()));
+    }
+
+    private static Uni<Optional<String>> refuse(String why) {
+        return Uni.createFrom().item(Optional.of(why));
+    }
+
+    /** How many of the latest handoffs went back and forth between these two agents. */
+    static int pingPong(List<HandoffRecord> history, String a, String b) {
+        int n = 0;
+        for (int i = history.size() - 1; i >= 0; i--) {
+            HandoffRecord h = history.get(i);
+            if (h.state() == HandoffState.REJECTED) {
+                continue;
+            }
+            boolean between = (a.equals(h.from()) && b.equals(h.to())) || (b.equals(h.from()) && a.equals(h.to()));
+            if (!between) {
+                break;
+            }
+            n++;
+        }
+        return n;
+    }
+
+    /** The target's context: what its card asks for (transcript, summary or none), sanitized on the way. */
+    private Uni<Message> context(String tenant, ConversationThread thread, HandoffRecord h, HandoffRequest request,
+            Message userMessage) {
+        return registry.card(h.to())
+                .map(card -> HandoffCapability.from(card, mapper).map(HandoffCapability::context)
+                        .orElse(HandoffCapability.ContextMode.SUMMARY))
+                .onItem().transformToUni(mode -> {
+                    if (mode == HandoffCapability.ContextMode.TRANSCRIPT) {
+                        // The user's latest message follows the transcript unless the transcript already ends with it.
+                        return threads.messages(tenant, thread.id(), TRANSCRIPT_MESSAGES).map(m -> new Context(transcript(m),
+                                userMessage != null && m.stream().noneMatch(t -> t.message().messageId().equals(userMessage.messageId()))));
+                    }
+                    if (mode == HandoffCapability.ContextMode.NONE) {
+                        return Uni.createFrom().item(new Context(null, true));
+                    }
+                    return Uni.createFrom().item(new Context(request.summary(), true));
+                })
+                .map(ctx -> {
+                    List<Part> parts = new ArrayList<>();
+                    String head = "[handoff from " + (h.from() == null ? "the client" : h.from())
+                            + (h.reason() != null ? ": " + h.reason() : "") + "]";
+                    parts.add(Part.text(ctx.text() == null ? head : head + "\n" + ctx.text()));
+                    if (userMessage != null && ctx.withMessage()) {
+                        parts.addAll(userMessage.parts());
+                    }
+                    Message context = new Message(UUID.randomUUID().toString(), null, null, Role.ROLE_USER, parts,
+                            null, null, null);
+                    return sanitizer.sanitize(context, h.from() == null ? CLIENT : h.from(), h.to());
+                });
+    }
+
+    /** The context text, and whether the user's message follows it. */
+    private record Context(String text, boolean withMessage) {
+    }
+
+    private String transcript(List<ThreadMessage> messages) {
+        StringBuilder sb = new StringBuilder();
+        for (ThreadMessage m : messages) {
+            if (sb.length() > 0) {
+                sb.append('\n');
+            }
+            sb.append(m.message().role() == Role.ROLE_USER ? "user" : (m.agent() == null ? "agent" : m.agent()))
+                    .append(": ").append(m.message().text());
+        }
+        return sb.toString();
+    }
+
+    private void update(ObjectNode state, HandoffRecord record) {
+        ArrayNode history = historyNode(state);
+        for (int i = 0; i < history.size(); i++) {
+            if (record.id().equals(history.get(i).path("id").asText())) {
+                history.set(i, mapper.valueToTree(record));
+                return;
+            }
+        }
+        history.add(mapper.valueToTree(record));
+    }
+
+    private static ObjectNode handoffNode(ObjectNode state) {
+        return state.has("handoff") && state.get("handoff").isObject() ? (ObjectNode) state.get("handoff") : state.putObject("handoff");
+    }
+
+    private static ArrayNode historyNode(ObjectNode state) {
+        ObjectNode h = handoffNode(state);
+        return h.has("history") && h.get("history").isArray() ? (ArrayNode) h.get("history") : h.putArray("history");
+    }
+
+    private static ArrayNode stackNode(ObjectNode state) {
+        ObjectNode h = handoffNode(state);
+        return h.has("stack") && h.get("stack").isArray() ? (ArrayNode) h.get("stack") : h.putArray("stack");
+    }
+
+    private static List<String> stack(ObjectNode state) {
+        List<String> out = new ArrayList<>();
+        state.path("handoff").path("stack").forEach(n -> out.add(n.asText()));
+        return out;
+    }
+}
