@@ -71,7 +71,31 @@ class RestartIT {
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, registered.statusCode(), registered.body());
 
+        // Handoffs: one that went to billing and came back, one that left the thread with billing (one-way), and a
+        // thread whose handoff the crash catches half-way (written below, as a crash would leave it).
+        String backAgain = "handback-" + UUID.randomUUID();
+        JsonNode refund = task(send(base, message("I need a refund for invoice 1", null, backAgain, null), false));
+        assertTrue(refund.toString().contains("handed the conversation back to triage"), refund.toString());
+        String oneWay = "oneway-" + UUID.randomUUID();
+        task(send(base, message("hello", null, oneWay, null), false));
+        HttpResponse<String> moved = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/threads/" + oneWay + "/handoffs"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"billing\",\"reason\":\"one way\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, moved.statusCode(), moved.body());
+        String halfWay = "halfway-" + UUID.randomUUID();
+        task(send(base, message("hello", null, halfWay, null), false));
+
         first.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+                java.sql.PreparedStatement ps = c.prepareStatement("UPDATE threads SET state_metadata = ? WHERE id = ?")) {
+            ps.setString(1, "{\"handoff\":{\"stack\":[],\"history\":[{\"id\":\"h-crash\",\"from\":\"triage\","
+                    + "\"to\":\"billing\",\"reason\":\"caught by the crash\",\"requestedBy\":\"triage\","
+                    + "\"state\":\"accepted\",\"depth\":1,\"expectReturn\":true,"
+                    + "\"createdAt\":\"2026-01-01T00:00:00.000Z\",\"updatedAt\":\"2026-01-01T00:00:00.000Z\"}]}}");
+            ps.setString(2, halfWay);
+            assertEquals(1, ps.executeUpdate());
+        }
 
         int port2 = freePort();
         start(db, port2, dir.resolve("second.log"));
@@ -88,6 +112,17 @@ class RestartIT {
 
         JsonNode listed = rpc(base2, "ListTasks", Map.of("contextId", context)).path("result");
         assertEquals(4, listed.path("totalSize").asInt(), listed.toString());
+
+        assertEquals("triage", get(base2 + "/api/v1/threads/" + backAgain).path("activeAgent").asText());
+        JsonNode afterBack = task(send(base2, message("and another question", null, backAgain, null), false));
+        assertEquals("triage", afterBack.path("metadata").path(AGENT_KEY).path("agent").asText(), "triage has it back");
+        JsonNode afterMove = task(send(base2, message("still with billing?", null, oneWay, null), false));
+        assertEquals("billing", afterMove.path("metadata").path(AGENT_KEY).path("agent").asText(),
+                "the agent that owned the thread before the crash has it after");
+        JsonNode rolledBack = get(base2 + "/api/v1/threads/" + halfWay + "/handoffs").get(0);
+        assertEquals("failed", rolledBack.path("state").asText(), rolledBack.toString());
+        assertTrue(rolledBack.path("detail").asText().contains("rolled back"), rolledBack.toString());
+        assertEquals("triage", get(base2 + "/api/v1/threads/" + halfWay).path("activeAgent").asText());
 
         JsonNode kept = get(base2 + "/api/v1/agents/echo-kept");
         assertEquals("RUNTIME", kept.path("source").asText(), "a registered agent is persisted: " + kept);
