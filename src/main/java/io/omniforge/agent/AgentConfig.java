@@ -28,6 +28,13 @@ public interface AgentConfig {
     @WithDefault("5m")
     Duration cardRefresh();
 
+    /**
+     * How often the agents registered at run time are read again from a shared store (PostgreSQL), so that an agent
+     * registered or removed through another replica is known here too. Not used with SQLite (one process).
+     */
+    @WithDefault("10s")
+    Duration registrySync();
+
     /** Pooled connections per agent host. */
     @WithDefault("128")
     int maxConnectionsPerHost();

@@ -5,6 +5,8 @@ import io.omniforge.a2a.A2aException;
 import io.omniforge.a2a.AgentCard;
 import io.omniforge.demo.DemoAgents;
 import io.omniforge.store.Db;
+import io.omniforge.store.StoreConflictException;
+import io.omniforge.store.StoreException;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -60,16 +62,7 @@ public class AgentRegistry {
                     AgentInfo.Source.DEMO, null, null)));
         declared.declared().forEach((name, agent) -> put(name, agent.url(), AgentInfo.Source.CONFIG, null,
                 agent.callTimeout().orElse(null)));
-        List<String[]> stored = db.read(c -> {
-            List<String[]> rows = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT tenant, name, url FROM agents");
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
-                }
-            }
-            return rows;
-        }).await().atMost(Duration.ofSeconds(30));
+        List<String[]> stored = stored().await().atMost(Duration.ofSeconds(30));
         for (String[] row : stored) {
             if (agents.containsKey(row[1])) {
                 LOG.warnf("agent '%s' registered at run time is shadowed by the one declared in %s; remove one of them",
@@ -81,6 +74,10 @@ public class AgentRegistry {
         // Cards are fetched soon after start (the demo agents need the server listening), then periodically.
         long every = Math.max(1000, config.cardRefresh().toMillis());
         vertx.setPeriodic(1000, every, id -> refreshAll());
+        if (db.kind().shared()) {
+            long sync = Math.max(1000, config.registrySync().toMillis());
+            vertx.setPeriodic(sync, sync, id -> sync());
+        }
         LOG.infof("agent registry: %d agents (%s)", agents.size(), String.join(", ", agents.keySet()));
     }
 
@@ -90,6 +87,38 @@ public class AgentRegistry {
      */
     public void declareLocal(String name, String path, AgentInfo.Source source) {
         agents.put(name, new Entry(name, () -> localBaseUrl() + path, source, null, null));
+    }
+
+    /** The agents registered at run time, as stored: tenant, name, url. */
+    private Uni<List<String[]>> stored() {
+        return db.read(c -> {
+            List<String[]> rows = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT tenant, name, url FROM agents");
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new String[] {rs.getString(1), rs.getString(2), rs.getString(3)});
+                }
+            }
+            return rows;
+        });
+    }
+
+    /** A shared store: agents registered or removed through another replica are taken in (or dropped) here. */
+    private void sync() {
+        Instant started = Instant.now();
+        stored().subscribe().with(rows -> {
+            Map<String, String[]> byName = new java.util.HashMap<>();
+            rows.forEach(row -> byName.put(row[1], row));
+            byName.forEach((name, row) -> {
+                Entry known = agents.get(name);
+                if (known == null || (known.source == AgentInfo.Source.RUNTIME && !known.url().equals(strip(row[2])))) {
+                    put(name, row[2], AgentInfo.Source.RUNTIME, row[0], null);
+                }
+            });
+            // Not one registered here while the read ran: its row may be newer than what the read saw.
+            agents.values().removeIf(e -> e.source == AgentInfo.Source.RUNTIME && !byName.containsKey(e.name)
+                    && (e.fetchedAt == null || e.fetchedAt.isBefore(started)));
+        }, failure -> LOG.debugf("reading the registered agents failed: %s", failure.getMessage()));
     }
 
     /** This process on loopback, for the demo agents it serves; the port is read once the server listens. */
@@ -186,7 +215,10 @@ public class AgentRegistry {
                         ps.setLong(4, System.currentTimeMillis());
                         return ps.executeUpdate();
                     }
-                }))
+                }).onFailure(f -> f instanceof StoreException && f.getCause() instanceof java.sql.SQLException sql
+                        && StoreConflictException.isUniqueViolation(sql))
+                        // Registered meanwhile through another replica sharing the store.
+                        .transform(f -> new AgentConflictException("an agent named '" + name + "' already exists")))
                 .map(card -> {
                     Entry entry = new Entry(name, () -> base, AgentInfo.Source.RUNTIME, tenant, null);
                     entry.ready(card);

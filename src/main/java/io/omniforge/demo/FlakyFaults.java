@@ -147,6 +147,8 @@ final class FlakyFaults implements Handler<RoutingContext> {
     }
 
     /** The Task and one more event as SSE, then the connection is dropped with no terminal event. */
+    static final long BREAK_AFTER_MS = 200;
+
     private void breakStream(io.vertx.core.http.HttpConnection connection, HttpServerResponse response, JsonNode id,
             SendMessageRequest request) {
         agent.breakingStream(request).collect().asList().subscribe().with(events -> {
@@ -160,7 +162,10 @@ final class FlakyFaults implements Handler<RoutingContext> {
             StreamEvent last = events.get(events.size() - 1);
             // Close (FIN, not RST) so the client reads what was sent, then meets a chunked body that never ends.
             response.write(frame(JsonRpcResponse.result(id, last.response())))
-                    .onComplete(written -> connection.close());
+                    .onComplete(written -> io.vertx.core.Vertx.currentContext().owner()
+                            // A moment for the client to take in what was sent: a close right behind the last
+                            // chunk can reach a client's HTTP stack before it handed the data over.
+                            .setTimer(BREAK_AFTER_MS, t -> connection.close()));
         }, failure -> {
             if (!(failure instanceof A2aException)) {
                 LOG.error("the flaky agent's broken stream failed", failure);

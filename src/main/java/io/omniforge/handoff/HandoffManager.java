@@ -204,8 +204,10 @@ public class HandoffManager {
     }
 
     /** Handoffs a crash caught half-way are rolled back: failed, and the thread with the agent that had it. */
-    public int rollBackInFlight(Connection c, ConversationThread thread) throws SQLException {
-        List<HandoffRecord> inFlight = history(thread).stream().filter(h -> h.state().inFlight()).toList();
+    public int rollBackInFlight(Connection c, ConversationThread thread, java.util.function.Predicate<String> taskIsDead)
+            throws SQLException {
+        List<HandoffRecord> inFlight = history(thread).stream()
+                .filter(h -> h.state().inFlight() && taskIsDead.test(h.taskId())).toList();
         if (inFlight.isEmpty()) {
             return 0;
         }

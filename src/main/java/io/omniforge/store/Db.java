@@ -1,6 +1,8 @@
 package io.omniforge.store;
 
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.agroal.DataSource;
+import io.quarkus.flyway.FlywayDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -9,6 +11,8 @@ import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +25,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +39,10 @@ import org.jboss.logging.Logger;
  * each operation inside its own savepoint so one failure does not fail its neighbours. A write's Uni completes
  * only after its transaction committed. Results are delivered back on the caller's Vert.x context, so no
  * pipeline ever continues on a store thread, and no JDBC ever runs on an event loop.
+ *
+ * <p>The database is the datasource named after {@code omniforge.store.kind}: {@code sqlite} or {@code postgresql}.
+ * On PostgreSQL several processes write at once; the group commit stays (it is still one transaction per batch), and
+ * a batch that loses a deadlock or a serialization check is run again whole, so that its operations keep their order.
  */
 @Startup
 @ApplicationScoped
@@ -44,20 +53,34 @@ public class Db {
     private final AgroalDataSource dataSource;
     private final Flyway flyway;
     private final StoreConfig config;
+    private final StoreKind kind;
     private BlockingQueue<WriteOp<?>> writes;
     private ExecutorService readers;
     private Thread writer;
     private volatile boolean running;
 
-    public Db(AgroalDataSource dataSource, Flyway flyway, StoreConfig config) {
-        this.dataSource = dataSource;
-        this.flyway = flyway;
+    public Db(@Any Instance<AgroalDataSource> dataSources, @Any Instance<Flyway> flyways, StoreConfig config) {
         this.config = config;
+        this.kind = config.kind();
+        String name = kind.datasource();
+        try {
+            this.dataSource = dataSources.select(new DataSource.DataSourceLiteral(name)).get();
+            this.flyway = flyways.select(FlywayDataSource.FlywayDataSourceLiteral.of(name)).get();
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("omniforge.store.kind is " + name + ", but its datasource is not usable"
+                    + (kind == StoreKind.POSTGRESQL ? " (set quarkus.datasource.postgresql.jdbc.url, username and password)"
+                    : "") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Which database this is. */
+    public StoreKind kind() {
+        return kind;
     }
 
     @PostConstruct
     void start() {
-        config.sqliteFile().ifPresent(file -> {
+        config.sqliteFile().filter(file -> kind == StoreKind.SQLITE).ifPresent(file -> {
             Path parent = Path.of(file).toAbsolutePath().getParent();
             try {
                 Files.createDirectories(parent);
@@ -79,8 +102,10 @@ public class Db {
         writer = new Thread(this::writeLoop, "omniforge-db-writer");
         writer.setDaemon(true);
         writer.start();
-        LOG.infof("store ready (%s)", config.sqliteFile().map(f -> "SQLite file " + Path.of(f).toAbsolutePath())
-                .orElse("datasource"));
+        LOG.infof("store ready (%s)", kind == StoreKind.SQLITE
+                ? config.sqliteFile().map(f -> "SQLite file " + Path.of(f).toAbsolutePath()).orElse("SQLite")
+                : "PostgreSQL " + redacted(dataSource.getConfiguration().connectionPoolConfiguration()
+                        .connectionFactoryConfiguration().jdbcUrl()));
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -150,6 +175,12 @@ public class Db {
         }
     }
 
+    /** The JDBC URL without its query, which may hold a password. */
+    private static String redacted(String url) {
+        int query = url == null ? -1 : url.indexOf('?');
+        return query < 0 ? String.valueOf(url) : url.substring(0, query);
+    }
+
     private static Throwable wrap(Throwable t) {
         if (t instanceof SQLException) {
             return new StoreException("database error: " + t.getMessage(), t);
@@ -176,6 +207,29 @@ public class Db {
     }
 
     private void commit(List<WriteOp<?>> batch) {
+        for (int attempt = 1;; attempt++) {
+            List<Runnable> outcomes;
+            try {
+                outcomes = runBatch(batch);
+            } catch (SQLException | RuntimeException e) {
+                if (attempt <= config.writeRetries() && transientFailure(e)) {
+                    LOG.debugf("a write batch of %d lost to a concurrent transaction (%s); running it again", batch.size(),
+                            e.getMessage());
+                    backOff(attempt);
+                    continue;
+                }
+                LOG.error("a write batch failed and was rolled back", e);
+                StoreException failure = new StoreException("database write failed: " + e.getMessage(), e);
+                batch.forEach(op -> op.onFailure.accept(failure));
+                return;
+            }
+            outcomes.forEach(Runnable::run);
+            return;
+        }
+    }
+
+    /** One transaction for the whole batch; each operation in its own savepoint. */
+    private List<Runnable> runBatch(List<WriteOp<?>> batch) throws SQLException {
         List<Runnable> outcomes = new ArrayList<>(batch.size());
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -190,13 +244,31 @@ public class Db {
             } finally {
                 c.setAutoCommit(true);
             }
-        } catch (SQLException | RuntimeException e) {
-            LOG.error("a write batch failed and was rolled back", e);
-            StoreException failure = new StoreException("database write failed: " + e.getMessage(), e);
-            batch.forEach(op -> op.onFailure.accept(failure));
-            return;
         }
-        outcomes.forEach(Runnable::run);
+        return outcomes;
+    }
+
+    /**
+     * PostgreSQL aborted the statement because of another transaction (a deadlock between two processes' batches,
+     * or a serialization failure): the same batch succeeds when run again in a new transaction. Retrying only the
+     * operation inside the batch would not do: the batch still holds the locks the other transaction waits for.
+     */
+    static boolean transientFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql && ("40001".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void backOff(int attempt) {
+        try {
+            Thread.sleep(ThreadLocalRandom.current().nextLong(5, 25L * attempt));
+        } catch (InterruptedException e) {
+            // close() interrupts to wake the writer: retry at once. The flag stays cleared, as in writeLoop, so that
+            // the retry's getConnection is not refused.
+        }
     }
 
     private static void safeRollback(Connection c) {
@@ -226,6 +298,9 @@ public class Db {
                 c.releaseSavepoint(savepoint);
                 return () -> onSuccess.accept(result);
             } catch (SQLException | RuntimeException e) {
+                if (transientFailure(e)) {
+                    throw e; // the whole batch runs again
+                }
                 c.rollback(savepoint);
                 Throwable failure = wrap(e);
                 return () -> onFailure.accept(failure);

@@ -30,12 +30,14 @@ public class StreamRouter {
     private final Db db;
     private final ObjectMapper mapper;
     private final StreamConfig config;
+    private final RemoteTails remote;
     private final Map<String, TaskChannel> channels = new ConcurrentHashMap<>();
 
-    public StreamRouter(Db db, ObjectMapper mapper, StreamConfig config) {
+    public StreamRouter(Db db, ObjectMapper mapper, StreamConfig config, RemoteTails remote) {
         this.db = db;
         this.mapper = mapper;
         this.config = config;
+        this.remote = remote;
     }
 
     /** A task starts (or resumes) running in this process; {@code lastSeq} is its log's last committed number. */
@@ -87,7 +89,8 @@ public class StreamRouter {
 
     /**
      * The events of a task after {@code afterSeq}, live until the task reaches a terminal or interrupted state
-     * (or stops running in this process). Backpressure is the subscriber's demand: nothing is read ahead of it.
+     * (or stops running in this process; on a shared store, until it ends wherever it runs). Backpressure is the
+     * subscriber's demand: nothing is read ahead of it.
      */
     public Multi<StreamEvent> tail(String taskId, long afterSeq) {
         return Multi.createBy().repeating()
@@ -96,12 +99,16 @@ public class StreamRouter {
                 .onItem().transformToIterable(Batch::events);
     }
 
-    /** The state of a tail: the cursor, and whether the last event delivered ended the stream. */
+    /** The state of a tail: the cursor, and 1 when another process committed after it (read the store next). */
     private Uni<Batch> nextBatch(String taskId, long[] state) {
         long cursor = state[0];
         TaskChannel channel = channels.get(taskId);
-        if (channel == null) {
-            return read(taskId, cursor).map(page -> advance(state, page, null));
+        boolean elsewhere = state[1] != 0;
+        state[1] = 0;
+        if (channel == null || elsewhere) {
+            return read(taskId, cursor).onItem().transformToUni(page -> page.events().isEmpty() && remote.enabled()
+                    ? awaitNext(taskId, state, channel)
+                    : Uni.createFrom().item(fromStore(taskId, state, page, channel)));
         }
         List<StreamEvent> fromMemory = channel.after(cursor, config.batchSize());
         if (fromMemory != null && !fromMemory.isEmpty()) {
@@ -110,7 +117,38 @@ public class StreamRouter {
         if (fromMemory == null) {
             return read(taskId, cursor).map(page -> advance(state, page, channel));
         }
-        return channel.awaitAfter(cursor).replaceWith(() -> new Batch(List.of(), false));
+        return awaitNext(taskId, state, channel);
+    }
+
+    /**
+     * Waits for the next event: a commit in this process, or, on a shared store, one in another process (then the
+     * next batch comes from the store). A tail with no channel here ends when the task is gone or ended elsewhere.
+     */
+    private Uni<Batch> awaitNext(String taskId, long[] state, TaskChannel channel) {
+        long cursor = state[0];
+        if (!remote.enabled()) {
+            return channel.awaitAfter(cursor).replaceWith(() -> new Batch(List.of(), false));
+        }
+        Uni<Batch> elsewhere = remote.awaitAfter(taskId, cursor).map(more -> {
+            state[1] = 1;
+            return new Batch(List.of(), !more);
+        });
+        if (channel == null) {
+            return elsewhere;
+        }
+        return Uni.combine().any().of(channel.awaitAfter(cursor).replaceWith(() -> new Batch(List.of(), false)), elsewhere);
+    }
+
+    /**
+     * A batch read from the store. On a shared store, a channel here that lags behind the store only relays another
+     * process's events: once a tail ends on it, it closes unless other tails still wait on it.
+     */
+    private Batch fromStore(String taskId, long[] state, Page page, TaskChannel channel) {
+        Batch batch = advance(state, page, channel);
+        if (channel != null && batch.last() && remote.enabled() && state[0] > channel.durableSeq()) {
+            idle(taskId);
+        }
+        return batch;
     }
 
     private static Batch advance(long[] state, Page page, TaskChannel channel) {
@@ -123,7 +161,7 @@ public class StreamRouter {
         state[0] = lastEvent.seq();
         TaskState s = lastEvent.response().state();
         // An interrupted state ends the stream only when nothing follows it (a later reply resumed the task).
-        boolean latest = channel == null ? !page.more() : lastEvent.seq() >= channel.durableSeq();
+        boolean latest = !page.more() && (channel == null || lastEvent.seq() >= channel.durableSeq());
         boolean ends = s != null && (s.isTerminal() || (s.isInterrupted() && latest));
         return new Batch(events, ends);
     }

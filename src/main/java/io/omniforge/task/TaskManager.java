@@ -41,6 +41,8 @@ import io.omniforge.orchestration.Plan;
 import io.omniforge.orchestration.Strategy;
 import io.omniforge.api.ApiConfig;
 import io.omniforge.store.Db;
+import io.omniforge.store.StoreConflictException;
+import io.omniforge.store.StoreInstance;
 import io.omniforge.stream.StreamRouter;
 import io.omniforge.thread.ThreadManager;
 import io.quarkus.runtime.StartupEvent;
@@ -203,7 +205,33 @@ public class TaskManager implements A2aService {
 
     /** Tasks that were working when the process stopped have lost their agent's stream: they fail, saying why. */
     void recover(@Observes StartupEvent event) {
-        List<TaskRecord> orphans = store.running().await().atMost(Duration.ofSeconds(30));
+        List<TaskRecord> orphans = store.claimOrphans().await().atMost(Duration.ofSeconds(30));
+        failOrphans(orphans);
+        // Handoffs a crash caught half-way (initiated or accepted, never active) are rolled back: those of the
+        // tasks that died with their process, and those of no task (a client's, between decision and activation).
+        java.util.Set<String> dead = new java.util.HashSet<>();
+        orphans.forEach(r -> dead.add(r.id()));
+        List<io.omniforge.thread.ConversationThread> halfWay = new ArrayList<>();
+        for (String state : List.of("initiated", "accepted")) {
+            halfWay.addAll(threads.withStateContaining("\"state\":\"" + state + "\"").await().atMost(Duration.ofSeconds(30)));
+        }
+        int rolledBack = 0;
+        for (io.omniforge.thread.ConversationThread t : halfWay) {
+            rolledBack += db.write(c -> handoffs.rollBackInFlight(c, threads.find(c, t.tenant(), t.id()).orElse(t),
+                    taskId -> taskId == null || dead.contains(taskId))).await().atMost(Duration.ofSeconds(30));
+        }
+        if (rolledBack > 0) {
+            LOG.infof("%d handoffs caught half-way by the restart were rolled back", rolledBack);
+        }
+    }
+
+    /** On a shared store, after each heartbeat: the tasks of other processes that died fail the same way. */
+    void recoverOthers(@Observes StoreInstance.OrphanCheck check) {
+        store.claimOrphans().subscribe().with(this::failOrphans,
+                f -> LOG.warnf("looking for the tasks of stopped processes failed: %s", f.getMessage()));
+    }
+
+    private void failOrphans(List<TaskRecord> orphans) {
         for (TaskRecord r : orphans) {
             if (r.orchestration() != null) {
                 r.orchestration().legs().stream()
@@ -220,19 +248,7 @@ public class TaskManager implements A2aService {
         if (!orphans.isEmpty()) {
             LOG.infof("%d tasks that were running before the restart were marked failed", orphans.size());
         }
-        // Handoffs a crash caught half-way (initiated or accepted, never active) are rolled back.
-        List<io.omniforge.thread.ConversationThread> halfWay = new ArrayList<>();
-        for (String state : List.of("initiated", "accepted")) {
-            halfWay.addAll(threads.withStateContaining("\"state\":\"" + state + "\"").await().atMost(Duration.ofSeconds(30)));
-        }
-        int rolledBack = 0;
-        for (io.omniforge.thread.ConversationThread t : halfWay) {
-            rolledBack += db.write(c -> handoffs.rollBackInFlight(c, threads.find(c, t.tenant(), t.id()).orElse(t)))
-                    .await().atMost(Duration.ofSeconds(30));
-        }
-        if (rolledBack > 0) {
-            LOG.infof("%d handoffs caught half-way by the restart were rolled back", rolledBack);
-        }
+        // On a shared store "the restart" is that of the process that ran them (see docs/OPERATIONS.md).
     }
 
     /** A run that stopped because the store failed: it leaves, and its subscribers finish what was stored. */
@@ -357,8 +373,12 @@ public class TaskManager implements A2aService {
                             throw new A2aException(A2aError.INVALID_AGENT_RESPONSE, failure.getMessage()
                                     + " (task " + run.id() + " failed)", Map.of("taskId", run.id()), failure);
                         }
-                        return SendMessageResponse.of(run.record().task().view(historyLength, true));
-                    });
+                        return run.record();
+                    })
+                    // The run does not know the end when another process sharing the store wrote it (a cancel).
+                    .onItem().transformToUni(r -> r.task().status().state().endsStream() ? Uni.createFrom().item(r)
+                            : store.find(r.tenant(), r.id()).map(found -> found.orElse(r)))
+                    .map(r -> SendMessageResponse.of(r.task().view(historyLength, true)));
         });
     }
 
@@ -534,6 +554,9 @@ public class TaskManager implements A2aService {
                 StreamResponse working = StreamResponse.of(new TaskStatusUpdateEvent(task.id(), task.contextId(),
                         TaskStatus.of(TaskState.TASK_STATE_WORKING), AgentMetadata.mark(null, record.agent(), Map.of())));
                 return run.resumeWith(userMessage, working)
+                        .onFailure(StoreConflictException.class).transform(f -> new A2aException(
+                                A2aError.UNSUPPORTED_OPERATION, "task " + task.id() + " was resumed by another message"
+                                + " at the same time; wait for it, or cancel it"))
                         .call(() -> threads.appendMessage(ctx.tenant(), task.contextId(), userMessage, task.id(), null))
                         .map(ignored -> {
                             TaskRecord now = run.record();
@@ -607,6 +630,11 @@ public class TaskManager implements A2aService {
 
     @Override
     public Uni<Task> cancelTask(CallContext ctx, CancelTaskRequest request) {
+        // Another process sharing the store may write the task in between (it runs it): read again, cancel again.
+        return cancelOnce(ctx, request).onFailure(StoreConflictException.class).retry().atMost(3);
+    }
+
+    private Uni<Task> cancelOnce(CallContext ctx, CancelTaskRequest request) {
         return store.find(ctx.tenant(), request.id()).onItem().transformToUni(found -> {
             TaskRecord record = found.orElseThrow(() -> A2aException.taskNotFound(request.id()));
             TaskState state = record.task().status().state();

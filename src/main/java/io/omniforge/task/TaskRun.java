@@ -15,6 +15,7 @@ import io.omniforge.a2a.TaskState;
 import io.omniforge.a2a.TaskStatus;
 import io.omniforge.a2a.TaskStatusUpdateEvent;
 import io.omniforge.agent.AgentException;
+import io.omniforge.store.StoreConflictException;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.omniforge.orchestration.Emission;
@@ -51,6 +52,7 @@ final class TaskRun {
     private Cancellable downstream;
     private A2aException failure;
     private boolean cancelPending;
+    private boolean moved;
 
     /** Ends the following of an agent on purpose (not a failure). */
     private static final class StopFollowing extends RuntimeException {
@@ -90,6 +92,31 @@ final class TaskRun {
         }
         stopFollowing();
         owner.abandoned(this);
+    }
+
+    /**
+     * Another process sharing the store wrote this task after this run last did (it canceled it, or took it over
+     * from a process it took for dead): the store is the truth, and this run leaves without writing again. If the
+     * task was canceled there, the agent is asked to cancel its task too (the other process may not have known it).
+     */
+    private void moved(Throwable f) {
+        String remote;
+        synchronized (this) {
+            if (moved) {
+                return;
+            }
+            moved = true;
+            remote = record.remoteTaskId();
+        }
+        LOG.infof("task %s: %s; this process stops following agent %s", id(), f.getMessage(), agent);
+        stopFollowing();
+        owner.abandoned(this);
+        TaskRecord known = record();
+        owner.store().find(known.tenant(), id())
+                .onItem().transformToUni(stored -> remote != null && stored.isPresent()
+                        && stored.get().task().status().state() == TaskState.TASK_STATE_CANCELED
+                        ? owner.cancelAtAgent(agent, remote) : Uni.createFrom().voidItem())
+                .subscribe().with(v -> { }, e -> LOG.warnf("task %s: after it moved on elsewhere: %s", id(), e.getMessage()));
     }
 
     /** Feeds the task from an agent's events until they end, fail, or the task is canceled. */
@@ -313,7 +340,7 @@ final class TaskRun {
     }
 
     private void agentFailed(Throwable f) {
-        if (f instanceof StopFollowing) {
+        if (f instanceof StopFollowing || f instanceof StoreConflictException) {
             return;
         }
         A2aException error = f instanceof A2aException a ? a : new A2aException(A2aError.INTERNAL_ERROR,
@@ -350,7 +377,11 @@ final class TaskRun {
                         "code", error.error().code(), "reason", error.error().reason()))), null, null);
         append(List.of(StreamResponse.of(new TaskStatusUpdateEvent(current.id(), current.contextId(),
                 TaskStatus.of(TaskState.TASK_STATE_FAILED, why), marked(null)))), null, null, List.of())
-                .subscribe().with(v -> { }, f -> LOG.errorf(f, "task %s: recording its failure failed", current.id()));
+                .subscribe().with(v -> { }, f -> {
+                    if (!(f instanceof StoreConflictException)) { // else another process wrote it: see moved()
+                        LOG.errorf(f, "task %s: recording its failure failed", current.id());
+                    }
+                });
     }
 
     /**
@@ -418,10 +449,12 @@ final class TaskRun {
         CompletableFuture<Void> committed;
         List<StreamEvent> numbered = new ArrayList<>(events.size());
         boolean ends;
+        long previousSeq;
         synchronized (this) {
-            if (record.task().status().state().isTerminal()) {
+            if (record.task().status().state().isTerminal() || moved) {
                 return Uni.createFrom().voidItem();
             }
+            previousSeq = record.lastSeq();
             boolean newRemoteContext = remoteContext != null && !remoteContext.equals(record.remoteContextId());
             Task task = clientReply == null ? record.task() : record.task().withHistory(plus(record.task().history(), clientReply));
             if (taskMetadata != null) {
@@ -446,10 +479,10 @@ final class TaskRun {
                 toThread.add(answer(task, agent));
             }
             committed = owner.db().write(c -> {
+                owner.store().update(c, stored, previousSeq); // first: it fails if another process wrote the task
                 for (StreamEvent e : numbered) {
                     owner.router().append(c, stored.id(), e);
                 }
-                owner.store().update(c, stored);
                 if (clientReply != null) {
                     owner.threads().appendMessage(c, stored.tenant(), thread, clientReply, stored.id(), null);
                 }
@@ -463,6 +496,10 @@ final class TaskRun {
             }).replaceWithVoid().subscribeAsCompletionStage();
         }
         return Uni.createFrom().completionStage(committed.whenComplete((v, f) -> {
+            if (f instanceof StoreConflictException) {
+                moved(f);
+                return;
+            }
             if (f != null) {
                 LOG.errorf(f, "task %s: events from %s on could not be stored; the task stops here", id(),
                         numbered.isEmpty() ? "-" : numbered.get(0).seq());

@@ -8,6 +8,8 @@ import io.omniforge.a2a.Task;
 import io.omniforge.a2a.TaskState;
 import io.omniforge.orchestration.OrchestrationState;
 import io.omniforge.store.Db;
+import io.omniforge.store.StoreConflictException;
+import io.omniforge.store.StoreInstance;
 import io.omniforge.thread.Cursor;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,24 +21,33 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** The tasks table: upstream tasks with their downstream mapping. */
+/**
+ * The tasks table: upstream tasks with their downstream mapping, and the process that runs each one. A task row is
+ * only ever changed by compare-and-set on its {@code last_seq}, so two processes sharing a PostgreSQL store can
+ * never overwrite each other's events or state: the later one gets a {@link StoreConflictException}.
+ */
 @ApplicationScoped
 public class TaskStore {
 
     private static final String COLUMNS = "tenant, id, context_id, state, agent, remote_task_id, remote_context_id,"
             + " last_seq, body, created_at, updated_at, orchestration";
 
+    /** Most orphaned tasks taken over in one go; the next check takes the rest. */
+    static final int MAX_ORPHANS = 500;
+
     private final Db db;
     private final ObjectMapper mapper;
+    private final StoreInstance instance;
 
-    public TaskStore(Db db, ObjectMapper mapper) {
+    public TaskStore(Db db, ObjectMapper mapper, StoreInstance instance) {
         this.db = db;
         this.mapper = mapper;
+        this.instance = instance;
     }
 
     public void insert(Connection c, TaskRecord r) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (" + COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (" + COLUMNS + ", runner)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             long now = updatedAt(r.task());
             ps.setString(1, r.tenant());
             ps.setString(2, r.id());
@@ -50,13 +61,22 @@ public class TaskStore {
             ps.setLong(10, now);
             ps.setLong(11, now);
             ps.setString(12, r.orchestration() == null ? null : json(r.orchestration()));
+            ps.setString(13, instance.id());
             ps.executeUpdate();
         }
     }
 
-    public void update(Connection c, TaskRecord r) throws SQLException {
+    /**
+     * Stores the task as {@code r}, if its log still ends at {@code expectedLastSeq}; this process becomes its
+     * runner. Call it before appending the events after {@code expectedLastSeq}: the row lock it takes makes a
+     * concurrent writer of the same task wait, and then fail here instead of on the events' key.
+     *
+     * @throws StoreConflictException when another process has written the task since (nothing is changed)
+     */
+    public void update(Connection c, TaskRecord r, long expectedLastSeq) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, remote_task_id = ?,"
-                + " remote_context_id = ?, last_seq = ?, body = ?, updated_at = ?, orchestration = ? WHERE id = ? AND tenant = ?")) {
+                + " remote_context_id = ?, last_seq = ?, body = ?, updated_at = ?, orchestration = ?, runner = ?"
+                + " WHERE id = ? AND tenant = ? AND last_seq = ?")) {
             ps.setString(1, r.task().status().state().name());
             ps.setString(2, r.remoteTaskId());
             ps.setString(3, r.remoteContextId());
@@ -64,9 +84,14 @@ public class TaskStore {
             ps.setString(5, json(r.task()));
             ps.setLong(6, updatedAt(r.task()));
             ps.setString(7, r.orchestration() == null ? null : json(r.orchestration()));
-            ps.setString(8, r.id());
-            ps.setString(9, r.tenant());
-            ps.executeUpdate();
+            ps.setString(8, instance.id());
+            ps.setString(9, r.id());
+            ps.setString(10, r.tenant());
+            ps.setLong(11, expectedLastSeq);
+            if (ps.executeUpdate() == 0) {
+                throw new StoreConflictException("task " + r.id() + " was changed by another process after event "
+                        + expectedLastSeq, null);
+            }
         }
     }
 
@@ -82,20 +107,57 @@ public class TaskStore {
         });
     }
 
-    /** Tasks that were running when the process stopped (they have no live downstream connection now). */
-    public Uni<List<TaskRecord>> running() {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tasks WHERE state IN (?, ?)")) {
-                ps.setString(1, TaskState.TASK_STATE_SUBMITTED.name());
-                ps.setString(2, TaskState.TASK_STATE_WORKING.name());
-                List<TaskRecord> out = new ArrayList<>();
+    /**
+     * Takes over the tasks that are running in a process that is gone: they have no live downstream connection
+     * any more. With SQLite there is one process, so that is every running task of an earlier one. With PostgreSQL
+     * it is those whose runner has not sent a heartbeat for {@code omniforge.store.instance-lease} (or has no
+     * row at all). Each one is
+     * claimed by compare-and-set on its runner, so when two processes look at once, each task goes to one of them.
+     */
+    public Uni<List<TaskRecord>> claimOrphans() {
+        boolean shared = db.kind().shared();
+        String me = instance.id();
+        long deadBefore = instance.deadBefore();
+        return db.write(c -> {
+            List<TaskRecord> candidates = new ArrayList<>();
+            List<String> runners = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", runner FROM tasks t"
+                    + " WHERE state IN (?, ?) AND (runner IS NULL OR runner <> ?)"
+                    + (shared ? " AND NOT EXISTS (SELECT 1 FROM instances i WHERE i.id = t.runner AND i.seen_at >= ?)" : "")
+                    + " LIMIT ?")) {
+                int i = 1;
+                ps.setString(i++, TaskState.TASK_STATE_SUBMITTED.name());
+                ps.setString(i++, TaskState.TASK_STATE_WORKING.name());
+                ps.setString(i++, me);
+                if (shared) {
+                    ps.setLong(i++, deadBefore);
+                }
+                ps.setInt(i, MAX_ORPHANS);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(map(rs));
+                        candidates.add(map(rs));
+                        runners.add(rs.getString(13));
                     }
                 }
-                return out;
             }
+            List<TaskRecord> claimed = new ArrayList<>();
+            for (int k = 0; k < candidates.size(); k++) {
+                TaskRecord r = candidates.get(k);
+                String runner = runners.get(k);
+                try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET runner = ? WHERE id = ? AND last_seq = ?"
+                        + (runner == null ? " AND runner IS NULL" : " AND runner = ?"))) {
+                    ps.setString(1, me);
+                    ps.setString(2, r.id());
+                    ps.setLong(3, r.lastSeq());
+                    if (runner != null) {
+                        ps.setString(4, runner);
+                    }
+                    if (ps.executeUpdate() == 1) {
+                        claimed.add(r);
+                    }
+                }
+            }
+            return claimed;
         });
     }
 

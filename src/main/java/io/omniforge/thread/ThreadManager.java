@@ -21,7 +21,10 @@ import java.util.function.UnaryOperator;
 /**
  * Threads (conversations) and their messages. Every method returns a Uni; the JDBC runs on the store's
  * threads. Changes of a thread's state are read-modify-write inside one write operation with a version check,
- * so concurrent updates never lose one another.
+ * so concurrent updates never lose one another, also between processes that share a PostgreSQL store: there the
+ * UPDATE of a row another transaction changed waits for it, then finds the version moved on and reads again
+ * (READ COMMITTED gives each statement a fresh snapshot). Creating a thread tolerates a concurrent creation, and a
+ * message takes its sequence number under the thread row's lock.
  */
 @ApplicationScoped
 public class ThreadManager {
@@ -176,14 +179,15 @@ public class ThreadManager {
         }
     }
 
-    /** Within a write operation: the thread, inserted if missing. */
+    /** Within a write operation: the thread, inserted if missing (or found, if another process inserted it). */
     public ConversationThread getOrCreate(Connection c, String tenant, String id) throws SQLException {
         Optional<ConversationThread> existing = find(c, tenant, id);
         if (existing.isPresent()) {
             return existing.get();
         }
         long now = System.currentTimeMillis();
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO threads (" + COLUMNS + ") VALUES (?, ?, NULL, '{}', 0, ?, ?)")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO threads (" + COLUMNS + ") VALUES (?, ?, NULL, '{}', 0, ?, ?)"
+                + " ON CONFLICT DO NOTHING")) {
             ps.setString(1, tenant);
             ps.setString(2, id);
             ps.setLong(3, now);
@@ -193,10 +197,21 @@ public class ThreadManager {
         return find(c, tenant, id).orElseThrow();
     }
 
-    /** Within a write operation: appends a message and touches the thread. */
+    /**
+     * Within a write operation: touches the thread, then appends a message. Touching first locks the thread's row
+     * until the commit, so two processes appending to one thread take turns, and the second one's {@code MAX(seq)}
+     * sees the first one's message.
+     */
     public long appendMessage(Connection c, String tenant, String threadId, Message message, String taskId, String agent)
             throws SQLException {
         getOrCreate(c, tenant, threadId);
+        long now = System.currentTimeMillis();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE threads SET updated_at = ? WHERE tenant = ? AND id = ?")) {
+            ps.setLong(1, now);
+            ps.setString(2, tenant);
+            ps.setString(3, threadId);
+            ps.executeUpdate();
+        }
         long seq;
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE tenant = ? AND thread_id = ?")) {
@@ -207,7 +222,6 @@ public class ThreadManager {
                 seq = rs.getLong(1);
             }
         }
-        long now = System.currentTimeMillis();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO messages (tenant, thread_id, seq, message_id, task_id,"
                 + " role, agent, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             ps.setString(1, tenant);
@@ -219,12 +233,6 @@ public class ThreadManager {
             ps.setString(7, agent);
             ps.setString(8, writeJson(message));
             ps.setLong(9, now);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = c.prepareStatement("UPDATE threads SET updated_at = ? WHERE tenant = ? AND id = ?")) {
-            ps.setLong(1, now);
-            ps.setString(2, tenant);
-            ps.setString(3, threadId);
             ps.executeUpdate();
         }
         return seq;
