@@ -3,45 +3,35 @@ package io.omniforge.store;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
-import io.smallrye.config.Priorities;
 import jakarta.annotation.Priority;
 import java.util.Locale;
 
 /**
- * Makes {@code omniforge.store.kind} the one switch between the stores: it answers
- * {@code quarkus.datasource."sqlite".active} and {@code quarkus.datasource."postgresql".active} (true for the chosen
- * store only) when nothing sets them explicitly. The datasource that is not chosen is inactive, so it never
- * connects and is not part of the readiness check. Both datasources are defined at build time (db-kind is a
- * build-time property), so one build serves both stores.
+ * Makes {@code omniforge.store.kind} the one switch between the stores. {@code application.properties} sets
+ * {@code quarkus.datasource."<name>".active=${omniforge.store.active.<name>}} for both datasources, and this
+ * interceptor answers {@code omniforge.store.active.sqlite} and {@code omniforge.store.active.postgresql}: true for
+ * the chosen store only. The datasource that is not chosen is inactive, so it never connects and is not part of the
+ * readiness check. Both datasources are defined at build time (db-kind is a build-time property), so one build
+ * serves both stores. Its priority puts it between the expression interceptor (which asks it) and the profile
+ * interceptor (which it asks, so that {@code %prof.omniforge.store.kind} works).
  */
-@Priority(Priorities.APPLICATION)
+@Priority(3250)
 public class StoreKindInterceptor implements ConfigSourceInterceptor {
 
     static final String KIND = "omniforge.store.kind";
-    private static final String PREFIX = "quarkus.datasource.";
-    private static final String SUFFIX = ".active";
+    private static final String PREFIX = "omniforge.store.active.";
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
-        ConfigValue value = context.proceed(name);
-        if (value != null || !name.startsWith(PREFIX) || !name.endsWith(SUFFIX)) {
-            return value;
+        if (!name.startsWith(PREFIX)) {
+            return context.proceed(name);
         }
-        String datasource = unquote(name.substring(PREFIX.length(), name.length() - SUFFIX.length()));
-        StoreKind own;
-        try {
-            own = StoreKind.valueOf(datasource.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return null; // not one of the store's datasources
-        }
+        String datasource = name.substring(PREFIX.length());
         ConfigValue kind = context.proceed(KIND);
         String chosen = kind == null || kind.getValue() == null ? StoreKind.SQLITE.datasource()
                 : kind.getValue().trim().toLowerCase(Locale.ROOT);
-        return ConfigValue.builder().withName(name).withValue(String.valueOf(own.datasource().equals(chosen)))
-                .withConfigSourceName(KIND).build();
-    }
-
-    private static String unquote(String s) {
-        return s.length() > 1 && s.startsWith("\"") && s.endsWith("\"") ? s.substring(1, s.length() - 1) : s;
+        return ConfigValue.builder().withName(name).withValue(String.valueOf(datasource.equals(chosen)))
+                .withConfigSourceName(KIND).withConfigSourceOrdinal(kind != null ? kind.getConfigSourceOrdinal() : 0)
+                .build();
     }
 }
