@@ -86,7 +86,11 @@ public class AgentRegistry {
      * read when first needed, once the server listens.
      */
     public void declareLocal(String name, String path, AgentInfo.Source source) {
-        agents.put(name, new Entry(name, () -> localBaseUrl() + path, source, null, null));
+        Entry previous = agents.putIfAbsent(name, new Entry(name, () -> localBaseUrl() + path, source, null, null));
+        if (previous != null) {
+            LOG.errorf("'%s' is both an agent (%s) and a %s; the agent keeps the name, rename one of them",
+                    name, previous.source, source.name().toLowerCase(java.util.Locale.ROOT));
+        }
     }
 
     /** The agents registered at run time, as stored: tenant, name, url. */

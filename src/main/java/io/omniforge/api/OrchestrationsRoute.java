@@ -51,10 +51,15 @@ public class OrchestrationsRoute {
         router.post(PATH)
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(this::handle)
-                .failureHandler(ctx -> error(ctx.response(), ctx.statusCode() == 413
-                        ? new A2aException(A2aError.INVALID_REQUEST, "request body exceeds the limit of "
-                                + config.maxBodyBytes() + " bytes")
-                        : JsonRpcTransport.internal(ctx.failure() != null ? ctx.failure() : new IllegalStateException())));
+                .failureHandler(ctx -> {
+                    if (ctx.statusCode() == 413) {
+                        write(ctx.response(), 413, ApiError.of(413, "REQUEST_ENTITY_TOO_LARGE", "request body exceeds the limit of "
+                                + config.maxBodyBytes() + " bytes", A2aError.INVALID_REQUEST.reason()));
+                    } else {
+                        error(ctx.response(), JsonRpcTransport.internal(ctx.failure() != null ? ctx.failure()
+                                : new IllegalStateException("request failed with " + ctx.statusCode())));
+                    }
+                });
     }
 
     private void handle(RoutingContext ctx) {
@@ -103,7 +108,8 @@ public class OrchestrationsRoute {
         if (rawMessage == null || rawMessage.isNull()) {
             throw A2aException.invalidParams("message is required: a text, or an A2A Message object");
         }
-        if (!spec.has("flow") && !spec.has("strategy")) {
+        if (spec.path("flow").isNull() && spec.path("strategy").isNull() || !spec.path("flow").isTextual()
+                && !spec.path("strategy").isTextual()) {
             throw A2aException.invalidParams("name a flow (\"flow\") or a strategy (\"strategy\" and \"agents\")");
         }
         Message message;

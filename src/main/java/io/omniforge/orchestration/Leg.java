@@ -54,8 +54,12 @@ final class Leg {
     private Task seen;
     private Message answer;
 
+    /** Told once the agent names its own task, so the orchestration can persist it (a restart cancels it). */
+    private final java.util.function.BiConsumer<String, String> named;
+
     Leg(int index, String agent, Message input, Duration timeout, Sink sink, AgentRegistry registry, AgentClient client,
-            LegRecord resume) {
+            LegRecord resume, java.util.function.BiConsumer<String, String> named) {
+        this.named = named;
         this.index = index;
         this.agent = agent;
         this.input = input;
@@ -144,6 +148,7 @@ final class Leg {
     private void remember(String taskId, String contextId) {
         if (taskId != null && remoteTaskId == null) {
             remoteTaskId = taskId;
+            named.accept(taskId, contextId);
         }
         if (contextId != null && remoteContextId == null) {
             remoteContextId = contextId;

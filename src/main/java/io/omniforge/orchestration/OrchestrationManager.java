@@ -55,9 +55,13 @@ public class OrchestrationManager {
     private final OrchestrationConfig config;
     private final ContextSanitizer sanitizer;
     private final ObjectMapper mapper;
+    private final String version;
 
     public OrchestrationManager(AgentRegistry registry, AgentClient client, FlowRegistry flows, OrchestrationConfig config,
-            ContextSanitizer sanitizer, ObjectMapper mapper) {
+            ContextSanitizer sanitizer, ObjectMapper mapper,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(name = "omniforge.gateway.version", defaultValue = "0.1.0")
+            String version) {
+        this.version = version;
         this.registry = registry;
         this.client = client;
         this.flows = flows;
@@ -68,7 +72,7 @@ public class OrchestrationManager {
 
     /** Once the registry knows its agents: a flow naming an unknown agent is reported (and refused when used). */
     void checkFlows(@Observes @Priority(jakarta.interceptor.Interceptor.Priority.APPLICATION + 900) StartupEvent event) {
-        flows.check(registry, config.maxAgents()).forEach(problem -> LOG.warnf("%s; the flow will be refused until it exists", problem));
+        flows.check(registry, config.maxAgents()).forEach(problem -> LOG.warnf("%s; the flow is refused until this is fixed", problem));
     }
 
     public FlowRegistry flows() {
@@ -249,7 +253,9 @@ public class OrchestrationManager {
                 .ifNoItem().after(plan.deadline()).recoverWithItem(() -> {
                     List<LegResult> done = run.finishedSnapshot();
                     String why = "the deadline of " + plan.deadline() + " passed; agents still working were canceled";
-                    boolean partial = plan.policy() == FailurePolicy.BEST_EFFORT && done.stream().anyMatch(LegResult::ok);
+                    long ok = done.stream().filter(LegResult::ok).count();
+                    boolean partial = plan.policy() == FailurePolicy.BEST_EFFORT
+                            && ok >= (plan.strategy() == Strategy.QUORUM ? plan.quorum() : 1);
                     return new Outcome(partial ? TaskState.TASK_STATE_COMPLETED : TaskState.TASK_STATE_FAILED, done, why, null);
                 })
                 .onFailure(FailFast.class).recoverWithItem(f -> new Outcome(TaskState.TASK_STATE_FAILED,
@@ -260,7 +266,26 @@ public class OrchestrationManager {
     private Uni<LegResult> leg(Run run, int index, String agent, Message input, LegRecord resume) {
         Message crossing = sanitizer.sanitize(input, index == 0 ? "client" : "orchestration", agent);
         run.records.put(index, new LegRecord(index, agent, TaskState.TASK_STATE_SUBMITTED.name(), null, null, null));
-        return new Leg(index, agent, crossing, run.plan.agentTimeout(), run.sink, registry, client, resume).run()
+        Sink recording = new Sink() {
+            @Override
+            public String taskId() {
+                return run.sink.taskId();
+            }
+
+            @Override
+            public String contextId() {
+                return run.sink.contextId();
+            }
+
+            @Override
+            public Uni<Void> emit(Emission e) {
+                return run.sink.emit(e.state() != null ? e : new Emission(e.events(), e.toThread(),
+                        new OrchestrationState(run.plan, run.legs(), null), e.taskMetadata()));
+            }
+        };
+        return new Leg(index, agent, crossing, run.plan.agentTimeout(), recording, registry, client, resume,
+                (taskId, contextId) -> run.records.put(index, new LegRecord(index, agent,
+                        TaskState.TASK_STATE_WORKING.name(), taskId, contextId, null))).run()
                 .invoke(r -> {
                     run.records.put(index, r.record());
                     run.finished.add(r);
@@ -318,12 +343,23 @@ public class OrchestrationManager {
     private Multi<LegResult> legsOf(Run run, Message input) {
         List<String> agents = run.plan.agents();
         return Multi.createFrom().items(IntStream.range(0, agents.size()).boxed())
-                .onItem().transformToUni(i -> leg(run, i, agents.get(i), input, null).map(r -> r.interrupted()
+                .onItem().transformToUni(i -> leg(run, i, agents.get(i), input, null)
+                        .call(r -> r.interrupted() && r.remoteTaskId() != null ? cancelAtAgent(r.agent(), r.remoteTaskId())
+                                : Uni.createFrom().voidItem())
+                        .map(r -> r.interrupted()
                         ? new LegResult(r.index(), r.agent(), TaskState.TASK_STATE_FAILED, r.output(), r.statusMessage(),
                                 "agent '" + r.agent() + "' asked for input, which only a sequential orchestration relays",
                                 r.remoteTaskId(), r.remoteContextId())
                         : r))
                 .merge(run.plan.maxConcurrency());
+    }
+
+    /** Best effort: the agent's task is canceled (a question nobody will answer); a failure is only logged. */
+    private Uni<Void> cancelAtAgent(String agent, String remoteTaskId) {
+        return registry.target(agent).onItem().transformToUni(t -> client.cancelTask(t, remoteTaskId)).replaceWithVoid()
+                .onFailure(A2aException.class::isInstance).invoke(f -> LOG.debugf("agent %s did not cancel %s: %s",
+                        agent, remoteTaskId, f.getMessage()))
+                .onFailure(A2aException.class::isInstance).recoverWithNull();
     }
 
     private void failFast(Run run, LegResult r) {
@@ -385,7 +421,12 @@ public class OrchestrationManager {
                 TaskState.TASK_STATE_CANCELED.name(), r.remoteTaskId(), r.remoteContextId(),
                 outcome.why() != null ? outcome.why() : "not needed any more: canceled"));
         List<LegResult> ok = outcome.results().stream().filter(LegResult::ok).toList();
-        Uni<List<Part>> synthesized = ok.isEmpty() ? Uni.createFrom().item(List.<Part>of()) : synthesize(run, ok);
+        String[] synthesisFailure = new String[1];
+        Uni<List<Part>> synthesized = (ok.isEmpty() ? Uni.createFrom().item(List.<Part>of()) : synthesize(run, ok))
+                .onFailure(FailFast.class).recoverWithItem(f -> {
+                    synthesisFailure[0] = f.getMessage();
+                    return List.of();
+                });
         return synthesized.onItem().transformToUni(parts -> {
             List<StreamResponse> events = new ArrayList<>();
             List<Message> toThread = new ArrayList<>();
@@ -401,7 +442,8 @@ public class OrchestrationManager {
             }
             TaskState end = outcome.state() == TaskState.TASK_STATE_COMPLETED && parts.isEmpty()
                     ? TaskState.TASK_STATE_FAILED : outcome.state();
-            String summary = summary(run, outcome, end);
+            String summary = summary(run, synthesisFailure[0] == null ? outcome
+                    : new Outcome(outcome.state(), outcome.results(), synthesisFailure[0], null), end);
             Message said = new Message(UUID.randomUUID().toString(), sink.contextId(), sink.taskId(), Role.ROLE_AGENT,
                     List.of(Part.text(summary)), markAgent(null, run.plan.label()), null, null);
             Map<String, Object> described = describe(run.plan, run.legs());
@@ -424,7 +466,8 @@ public class OrchestrationManager {
     }
 
     private String summary(Run run, Outcome outcome, TaskState end) {
-        long ok = run.legs().stream().filter(l -> TaskState.TASK_STATE_COMPLETED.name().equals(l.state())).count();
+        long ok = run.legs().stream().filter(l -> l.index() < run.plan.agents().size())
+                .filter(l -> TaskState.TASK_STATE_COMPLETED.name().equals(l.state())).count();
         String head = run.plan.label() + ": " + ok + " of " + run.plan.agents().size() + " agents succeeded";
         if (end == TaskState.TASK_STATE_COMPLETED && outcome.why() == null) {
             return head;
@@ -510,7 +553,7 @@ public class OrchestrationManager {
                 plan.maxConcurrency(), plan.deadline().toMillis()), plan.agents());
         return new AgentCard(name, flows.description(name),
                 List.of(io.omniforge.a2a.AgentInterface.jsonRpc(baseUrl + "/flows/" + name + "/a2a")),
-                new io.omniforge.a2a.AgentProvider("OmniForge", baseUrl), "0.1.0", null,
+                new io.omniforge.a2a.AgentProvider("OmniForge", baseUrl), version, null,
                 new io.omniforge.a2a.AgentCapabilities(true, false, List.of(capability.toExtension(mapper, false)), false),
                 null, null, List.of("text/plain", "application/json"), List.of("text/plain", "application/json"),
                 List.of(AgentSkill.of("flow:" + name, name, flows.description(name), tags(plan), null)), null, null);

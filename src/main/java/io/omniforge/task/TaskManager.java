@@ -61,8 +61,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The orchestrator as an A2A agent. Each message is routed to one agent (named in the message's metadata, else
- * the thread's active agent, else the entry agent); the client sees the orchestrator's own task and context ids,
+ * The orchestrator as an A2A agent. A message asks for an orchestration (a flow or a strategy, see
+ * {@link OrchestrationManager}) or goes to one agent (named in the message's metadata, else the thread's active
+ * agent, else the entry agent), which may hand the conversation to another ({@link HandoffManager}); the client sees the orchestrator's own task and context ids,
  * and each upstream task records the downstream task that serves it, so a cancel reaches it and an
  * INPUT_REQUIRED answer is resumed on the same downstream task.
  */

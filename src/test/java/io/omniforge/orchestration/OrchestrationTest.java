@@ -232,6 +232,8 @@ class OrchestrationTest {
                 "synthesis", "delegate", "synthesizer", "echo"));
         String s = synthesis(delegated);
         assertTrue(s.startsWith("echo: ## echo") && s.contains("## billing"), s);
+        assertTrue(delegated.path("status").toString().contains("2 of 2 agents succeeded"),
+                "the synthesizer is not counted as one of the agents: " + delegated.path("status"));
         assertTrue(artifactAgents(delegated).contains("echo"));
     }
 
