@@ -21,6 +21,8 @@ import io.omniforge.a2a.ListTasksRequest;
 import io.omniforge.a2a.SendMessageRequest;
 import io.omniforge.a2a.StreamEvent;
 import io.omniforge.a2a.SubscribeToTaskRequest;
+import io.omniforge.observability.Correlation;
+import io.omniforge.observability.Telemetry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -55,10 +57,12 @@ public class JsonRpcTransport {
 
     private final ObjectMapper mapper;
     private final ApiConfig config;
+    private final Telemetry telemetry;
 
-    public JsonRpcTransport(ObjectMapper mapper, ApiConfig config) {
+    public JsonRpcTransport(ObjectMapper mapper, ApiConfig config, Telemetry telemetry) {
         this.mapper = mapper;
         this.config = config;
+        this.telemetry = telemetry;
     }
 
     /** Serves {@code service} at {@code basePath}: its card under {@code /.well-known/agent-card.json}, JSON-RPC at {@code rpcPath}. */
@@ -165,6 +169,8 @@ public class JsonRpcTransport {
             }
             A2aVersion.negotiate(version);
             CallContext call = new CallContext(null, baseUrl(ctx.request()), lastEventId(ctx.request()));
+            Correlation.put(Correlation.TENANT, call.tenant());
+            Correlation.putTraceId();
             JsonNode p = params == null || params.isNull() ? JsonNodeFactory.instance.objectNode() : params;
             dispatch(ctx, service, method, call, p, id);
         } catch (A2aException e) {
@@ -271,7 +277,7 @@ public class JsonRpcTransport {
 
     private void stream(RoutingContext ctx, JsonNode id, Multi<StreamEvent> events) {
         Context context = Vertx.currentContext();
-        new SseWriter(ctx.response(), id, context).start(events);
+        new SseWriter(ctx.response(), id, context, ctx.normalizedPath()).start(events);
     }
 
     private A2aException toA2a(Throwable failure) {
@@ -319,18 +325,24 @@ public class JsonRpcTransport {
         private final HttpServerResponse response;
         private final JsonNode id;
         private final Context context;
+        private final String path;
+        private Runnable closeGauge = () -> { };
         private volatile Subscription subscription;
         private volatile boolean started;
         private volatile boolean done;
 
-        SseWriter(HttpServerResponse response, JsonNode id, Context context) {
+        SseWriter(HttpServerResponse response, JsonNode id, Context context, String path) {
             this.response = response;
             this.id = id;
             this.context = context;
+            this.path = path;
         }
 
         void start(Multi<StreamEvent> events) {
+            // The gauge counts this stream until it ends, fails or its client goes away; closing it is idempotent.
+            closeGauge = telemetry.sseStreamOpened(path);
             response.closeHandler(v -> {
+                closeGauge.run();
                 done = true;
                 Subscription s = subscription;
                 if (s != null) {
@@ -383,6 +395,7 @@ public class JsonRpcTransport {
                 return;
             }
             done = true;
+            closeGauge.run();
             A2aException error = toA2a(failure);
             if (!started) {
                 writeError(response, 200, id, error);
@@ -397,6 +410,7 @@ public class JsonRpcTransport {
                 return;
             }
             done = true;
+            closeGauge.run();
             if (!started) {
                 writeError(response, 200, id, new A2aException(A2aError.INTERNAL_ERROR, "the stream ended without an event"));
             } else {

@@ -31,6 +31,8 @@ import io.omniforge.agent.AgentClient;
 import io.omniforge.agent.AgentRegistry;
 import io.omniforge.agent.AgentTarget;
 import io.omniforge.api.ApiConfig;
+import io.omniforge.observability.Correlation;
+import io.omniforge.observability.Telemetry;
 import io.omniforge.store.Db;
 import io.omniforge.stream.StreamRouter;
 import io.omniforge.thread.ThreadManager;
@@ -70,11 +72,13 @@ public class TaskManager implements A2aService {
     private final ApiConfig api;
     private final ObjectMapper mapper;
     private final Optional<String> entryAgent;
+    private final Telemetry telemetry;
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
 
     public TaskManager(AgentRegistry registry, AgentClient client, TaskStore store, ThreadManager threads,
             StreamRouter router, Db db, GatewayConfig config, ApiConfig api, ObjectMapper mapper,
-            @ConfigProperty(name = "omniforge.entry-agent") Optional<String> entryAgent) {
+            @ConfigProperty(name = "omniforge.entry-agent") Optional<String> entryAgent,
+            Telemetry telemetry) {
         this.registry = registry;
         this.client = client;
         this.store = store;
@@ -85,6 +89,7 @@ public class TaskManager implements A2aService {
         this.api = api;
         this.mapper = mapper;
         this.entryAgent = entryAgent;
+        this.telemetry = telemetry;
     }
 
     Db db() {
@@ -141,6 +146,7 @@ public class TaskManager implements A2aService {
     void finished(TaskRun run) {
         runs.remove(run.id(), run);
         if (run.record().task().status().state().isTerminal()) {
+            telemetry.taskFinished(run.record().agent(), run.record().task().status().state().name());
             router.close(run.id());
         } else {
             router.idle(run.id());
@@ -261,6 +267,7 @@ public class TaskManager implements A2aService {
     private Uni<Started> create(CallContext ctx, SendMessageRequest request, String contextId, AgentTarget target,
             String remoteContext) {
         String taskId = UUID.randomUUID().toString();
+        correlate(contextId, taskId, target.name());
         Message userMessage = request.message().withIds(contextId, taskId);
         Task task = new Task(taskId, contextId, TaskStatus.of(TaskState.TASK_STATE_SUBMITTED), null,
                 List.of(userMessage), AgentMetadata.mark(null, target.name(), Map.of()));
@@ -286,12 +293,20 @@ public class TaskManager implements A2aService {
         });
     }
 
+    /** The ids of the task a request works on, for every log line of the rest of the request. */
+    private static void correlate(String contextId, String taskId, String agent) {
+        Correlation.put(Correlation.THREAD_ID, contextId);
+        Correlation.put(Correlation.TASK_ID, taskId);
+        Correlation.put(Correlation.AGENT, agent);
+    }
+
     /** The client answers a task that waits for input: the same downstream task gets the message. */
     private Uni<Started> resume(CallContext ctx, SendMessageRequest request) {
         Message message = request.message();
         return store.find(ctx.tenant(), message.taskId()).onItem().transformToUni(found -> {
             TaskRecord record = found.orElseThrow(() -> A2aException.taskNotFound(message.taskId()));
             Task task = record.task();
+            correlate(task.contextId(), task.id(), record.agent());
             if (message.contextId() != null && !message.contextId().equals(task.contextId())) {
                 throw A2aException.invalidParams("message.contextId '" + message.contextId() + "' does not match the"
                         + " contextId '" + task.contextId() + "' of task " + task.id());
@@ -353,6 +368,7 @@ public class TaskManager implements A2aService {
 
     @Override
     public Uni<Task> getTask(CallContext ctx, GetTaskRequest request) {
+        Correlation.put(Correlation.TASK_ID, request.id());
         return store.find(ctx.tenant(), request.id()).map(found -> found
                 .orElseThrow(() -> A2aException.taskNotFound(request.id()))
                 .task().view(request.historyLength(), true));
@@ -365,6 +381,7 @@ public class TaskManager implements A2aService {
 
     @Override
     public Uni<Task> cancelTask(CallContext ctx, CancelTaskRequest request) {
+        Correlation.put(Correlation.TASK_ID, request.id());
         return store.find(ctx.tenant(), request.id()).onItem().transformToUni(found -> {
             TaskRecord record = found.orElseThrow(() -> A2aException.taskNotFound(request.id()));
             TaskState state = record.task().status().state();
@@ -411,6 +428,7 @@ public class TaskManager implements A2aService {
 
     @Override
     public Multi<StreamEvent> subscribeToTask(CallContext ctx, SubscribeToTaskRequest request) {
+        Correlation.put(Correlation.TASK_ID, request.id());
         return store.find(ctx.tenant(), request.id()).onItem().transformToMulti(found -> {
             TaskRecord record = found.orElseThrow(() -> A2aException.taskNotFound(request.id()));
             TaskState state = record.task().status().state();

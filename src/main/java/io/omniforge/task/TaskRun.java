@@ -15,6 +15,7 @@ import io.omniforge.a2a.TaskState;
 import io.omniforge.a2a.TaskStatus;
 import io.omniforge.a2a.TaskStatusUpdateEvent;
 import io.omniforge.agent.AgentException;
+import io.omniforge.observability.Correlation;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -37,6 +38,8 @@ final class TaskRun {
 
     private final TaskManager owner;
     private final String agent;
+    /** The task's log correlation, restored in the callbacks of its downstream events (they run elsewhere). */
+    private final Map<String, String> correlation;
     private TaskRecord record;
     private Cancellable downstream;
     private A2aException failure;
@@ -53,6 +56,9 @@ final class TaskRun {
         this.owner = owner;
         this.agent = record.agent();
         this.record = record;
+        this.correlation = Correlation.with(Correlation.capture(), Correlation.TENANT, record.tenant(),
+                Correlation.THREAD_ID, record.task().contextId(), Correlation.TASK_ID, record.id(),
+                Correlation.AGENT, record.agent());
     }
 
     String id() {
@@ -85,11 +91,11 @@ final class TaskRun {
     /** Feeds the task from an agent's events until they end, fail, or the task is canceled. */
     void follow(Multi<StreamResponse> events) {
         Cancellable subscription = events
-                .onItem().transformToUniAndConcatenate(this::fromDownstream)
+                .onItem().transformToUniAndConcatenate(e -> Correlation.call(correlation, () -> fromDownstream(e)))
                 .subscribe().with(
                         ignored -> { },
-                        this::agentFailed,
-                        this::agentDone);
+                        Correlation.wrap(correlation, this::agentFailed),
+                        Correlation.wrap(correlation, this::agentDone));
         synchronized (this) {
             if (record.task().status().state().isTerminal()) {
                 subscription.cancel();
@@ -246,7 +252,8 @@ final class TaskRun {
                         "code", error.error().code(), "reason", error.error().reason()))), null, null);
         append(List.of(StreamResponse.of(new TaskStatusUpdateEvent(current.id(), current.contextId(),
                 TaskStatus.of(TaskState.TASK_STATE_FAILED, why), marked(null)))), null, null, List.of())
-                .subscribe().with(v -> { }, f -> LOG.errorf(f, "task %s: recording its failure failed", current.id()));
+                .subscribe().with(v -> { }, Correlation.wrap(correlation,
+                        f -> LOG.errorf(f, "task %s: recording its failure failed", current.id())));
     }
 
     /**
@@ -307,7 +314,7 @@ final class TaskRun {
                 return null;
             }).replaceWithVoid().subscribeAsCompletionStage();
         }
-        return Uni.createFrom().completionStage(committed.whenComplete((v, f) -> {
+        return Uni.createFrom().completionStage(committed.whenComplete(Correlation.wrap(correlation, (v, f) -> {
             if (f != null) {
                 LOG.errorf(f, "task %s: events from %s on could not be stored; the task stops here", id(),
                         numbered.isEmpty() ? "-" : numbered.get(0).seq());
@@ -318,7 +325,7 @@ final class TaskRun {
             if (ends) {
                 owner.finished(this);
             }
-        }));
+        })));
     }
 
     private ObjectNode rememberContext(ObjectNode state, String remoteContextId) {
