@@ -16,11 +16,14 @@ import io.omniforge.a2a.SendMessageResponse;
 import io.omniforge.a2a.StreamResponse;
 import io.omniforge.a2a.SubscribeToTaskRequest;
 import io.omniforge.a2a.Task;
+import io.omniforge.observability.AgentCall;
+import io.omniforge.observability.Telemetry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
@@ -34,12 +37,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The A2A 1.0 JSON-RPC client for downstream agents, on the Vert.x HTTP client: pooled keep-alive connections,
  * a connect timeout, a timeout on every call and an idle timeout on every stream, {@code A2A-Version: 1.0} on
  * every request. Whatever an agent answers that is not A2A becomes an {@link AgentException} of kind
- * INVALID_RESPONSE (error -32006), never a hang.
+ * INVALID_RESPONSE (error -32006), never a hang. Every call is observed (a span whose {@code traceparent} goes to
+ * the agent, the {@code omniforge.agent.calls} timer, and the audit event {@code agent.call.failed}); the Vert.x
+ * client's own tracing is off, so the agent sees this call's span as its parent.
  */
 @ApplicationScoped
 public class AgentClient {
@@ -50,12 +57,15 @@ public class AgentClient {
     private final HttpClient http;
     private final ObjectMapper mapper;
     private final AgentConfig config;
+    private final Telemetry telemetry;
     private final AtomicLong ids = new AtomicLong();
 
-    public AgentClient(Vertx vertx, ObjectMapper mapper, AgentConfig config) {
+    public AgentClient(Vertx vertx, ObjectMapper mapper, AgentConfig config, Telemetry telemetry) {
         this.mapper = mapper;
         this.config = config;
+        this.telemetry = telemetry;
         this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setTracingPolicy(TracingPolicy.IGNORE)
                 .setConnectTimeout((int) config.connectTimeout().toMillis())
                 .setKeepAlive(true)
                 .setMaxPoolSize(config.maxConnectionsPerHost())
@@ -72,29 +82,32 @@ public class AgentClient {
     public Uni<AgentCard> fetchCard(String agent, String baseUrl) {
         String url = (baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl)
                 + "/.well-known/agent-card.json";
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
-                .setIdleTimeout(config.cardTimeout().toMillis())
-                .putHeader("Accept", JSON).putHeader(A2aVersion.HEADER, A2aVersion.CURRENT);
-        return http.request(options)
-                .onItem().transformToUni(req -> req.send())
-                .onItem().<AgentCard>transformToUni(response -> {
-                    if (response.statusCode() != 200) {
-                        return readBody(agent, response).map(body -> {
-                            throw AgentException.invalid(agent, "GET " + url + " answered HTTP " + response.statusCode());
-                        });
-                    }
-                    return readBody(agent, response).map(body -> {
-                        try {
-                            return mapper.readValue(body.getBytes(), AgentCard.class).validate();
-                        } catch (Exception e) {
-                            throw AgentException.invalid(agent, "the card at " + url + " is not a valid A2A 1.0 card: "
-                                    + rootMessage(e));
+        return observed(() -> telemetry.cardFetch(agent, CARD), observation -> {
+            RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
+                    .setIdleTimeout(config.cardTimeout().toMillis())
+                    .putHeader("Accept", JSON).putHeader(A2aVersion.HEADER, A2aVersion.CURRENT);
+            observation.inject(options::putHeader);
+            return http.request(options)
+                    .onItem().transformToUni(req -> req.send())
+                    .onItem().<AgentCard>transformToUni(response -> {
+                        if (response.statusCode() != 200) {
+                            return readBody(agent, response).map(body -> {
+                                throw AgentException.invalid(agent, "GET " + url + " answered HTTP " + response.statusCode());
+                            });
                         }
-                    });
-                })
-                .ifNoItem().after(config.cardTimeout())
-                .failWith(() -> AgentException.timeout(agent, "no card from " + url + " within " + config.cardTimeout()))
-                .onFailure(f -> !(f instanceof AgentException)).transform(f -> AgentException.unreachable(agent, f));
+                        return readBody(agent, response).map(body -> {
+                            try {
+                                return mapper.readValue(body.getBytes(), AgentCard.class).validate();
+                            } catch (Exception e) {
+                                throw AgentException.invalid(agent, "the card at " + url + " is not a valid A2A 1.0 card: "
+                                        + rootMessage(e));
+                            }
+                        });
+                    })
+                    .ifNoItem().after(config.cardTimeout())
+                    .failWith(() -> AgentException.timeout(agent, "no card from " + url + " within " + config.cardTimeout()))
+                    .onFailure(f -> !(f instanceof AgentException)).transform(f -> AgentException.unreachable(agent, f));
+        });
     }
 
     public Uni<SendMessageResponse> sendMessage(AgentTarget target, SendMessageRequest request) {
@@ -159,9 +172,10 @@ public class AgentClient {
     /** One JSON-RPC call with a JSON answer. */
     <T> Uni<T> call(AgentTarget target, A2aMethod method, Object params, Class<T> resultType) {
         Duration timeout = target.callTimeout() != null ? target.callTimeout() : config.callTimeout();
-        return Uni.createFrom().deferred(() -> {
+        return observed(() -> telemetry.agentCall(target.name(), method.wireName()),
+                observation -> Uni.createFrom().deferred(() -> {
                     Buffer body = encode(method, params);
-                    RequestOptions options = post(target, JSON).setIdleTimeout(timeout.toMillis());
+                    RequestOptions options = post(target, JSON, observation).setIdleTimeout(timeout.toMillis());
                     return http.request(options).onItem().transformToUni(req -> req.send(body));
                 })
                 .onItem().transformToUni(response -> readBody(target.name(), response)
@@ -169,7 +183,7 @@ public class AgentClient {
                 .ifNoItem().after(timeout)
                 .failWith(() -> AgentException.timeout(target.name(), method.wireName() + " took longer than " + timeout))
                 .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
-                .transform(f -> AgentException.unreachable(target.name(), f));
+                .transform(f -> AgentException.unreachable(target.name(), f)));
     }
 
     /**
@@ -178,9 +192,11 @@ public class AgentClient {
      */
     Multi<StreamResponse> stream(AgentTarget target, A2aMethod method, Object params) {
         String agent = target.name();
-        return Uni.createFrom().deferred(() -> {
+        return Multi.createFrom().deferred(() -> {
+            AgentCall observation = telemetry.agentCall(agent, method.wireName());
+            return Uni.createFrom().deferred(() -> {
                     Buffer body = encode(method, params);
-                    RequestOptions options = post(target, EVENT_STREAM + ", " + JSON)
+                    RequestOptions options = post(target, EVENT_STREAM + ", " + JSON, observation)
                             .setIdleTimeout(config.streamIdleTimeout().toMillis());
                     return http.request(options).onItem().transformToUni(req -> req.send(body));
                 })
@@ -205,7 +221,36 @@ public class AgentClient {
                         return AgentException.invalid(agent, "a stream line exceeds " + config.maxResponseBytes() + " bytes");
                     }
                     return AgentException.unreachable(agent, f);
-                });
+                })
+                .onTermination().invoke((failure, cancelled) -> end(observation, failure, cancelled));
+        });
+    }
+
+    /** The name the timer and the span give a card fetch. */
+    static final String CARD = "GetAgentCard";
+
+    /** Observes one call from its subscription to its end (see {@link AgentCall}). */
+    private <T> Uni<T> observed(Supplier<AgentCall> start, Function<AgentCall, Uni<T>> call) {
+        return Uni.createFrom().deferred(() -> {
+            AgentCall observation = start.get();
+            return call.apply(observation)
+                    .onItemOrFailure().invoke((item, failure) -> end(observation, failure, false))
+                    .onCancellation().invoke(observation::cancelled);
+        });
+    }
+
+    private static void end(AgentCall observation, Throwable failure, boolean cancelled) {
+        if (cancelled) {
+            observation.cancelled();
+        } else if (failure == null) {
+            observation.succeeded();
+        } else if (failure instanceof AgentException e) {
+            observation.failed(e.kind().name().toLowerCase(Locale.ROOT), e.error().code());
+        } else if (failure instanceof io.omniforge.a2a.A2aException e) {
+            observation.failed("error", e.error().code());
+        } else {
+            observation.failed("error", null);
+        }
     }
 
     private Multi<StreamResponse> events(String agent, A2aMethod method, HttpClientResponse response) {
@@ -225,11 +270,13 @@ public class AgentClient {
                 .onCancellation().invoke(() -> response.request().reset());
     }
 
-    private RequestOptions post(AgentTarget target, String accept) {
-        return new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.rpcUrl())
+    private RequestOptions post(AgentTarget target, String accept, AgentCall observation) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.rpcUrl())
                 .putHeader("Content-Type", JSON)
                 .putHeader("Accept", accept)
                 .putHeader(A2aVersion.HEADER, A2aVersion.CURRENT);
+        observation.inject(options::putHeader);
+        return options;
     }
 
     private Buffer encode(A2aMethod method, Object params) {

@@ -21,6 +21,8 @@ import io.omniforge.a2a.ListTasksRequest;
 import io.omniforge.a2a.SendMessageRequest;
 import io.omniforge.a2a.StreamEvent;
 import io.omniforge.a2a.SubscribeToTaskRequest;
+import io.omniforge.observability.Correlation;
+import io.omniforge.observability.Telemetry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -55,10 +57,12 @@ public class JsonRpcTransport {
 
     private final ObjectMapper mapper;
     private final ApiConfig config;
+    private final Telemetry telemetry;
 
-    public JsonRpcTransport(ObjectMapper mapper, ApiConfig config) {
+    public JsonRpcTransport(ObjectMapper mapper, ApiConfig config, Telemetry telemetry) {
         this.mapper = mapper;
         this.config = config;
+        this.telemetry = telemetry;
     }
 
     /** Serves {@code service} at {@code basePath}: its card under {@code /.well-known/agent-card.json}, JSON-RPC at {@code rpcPath}. */
@@ -165,6 +169,8 @@ public class JsonRpcTransport {
             }
             A2aVersion.negotiate(version);
             CallContext call = new CallContext(null, baseUrl(ctx.request()), lastEventId(ctx.request()));
+            Correlation.put(Correlation.TENANT, call.tenant());
+            Correlation.putTraceId();
             JsonNode p = params == null || params.isNull() ? JsonNodeFactory.instance.objectNode() : params;
             dispatch(ctx, service, method, call, p, id);
         } catch (A2aException e) {
@@ -274,7 +280,7 @@ public class JsonRpcTransport {
                 event -> JsonRpcResponse.result(id, event.response()),
                 error -> JsonRpcResponse.error(id, error.toJsonRpcError()),
                 error -> writeError(ctx.response(), 200, id, error),
-                this::toA2a).start(events);
+                this::toA2a, () -> telemetry.sseStreamOpened(ctx.normalizedPath())).start(events);
     }
 
     A2aException toA2a(Throwable failure) {

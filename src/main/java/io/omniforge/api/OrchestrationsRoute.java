@@ -39,8 +39,11 @@ public class OrchestrationsRoute {
     private final ObjectMapper mapper;
     private final JsonRpcTransport transport;
     private final ApiConfig config;
+    private final io.omniforge.observability.Telemetry telemetry;
 
-    public OrchestrationsRoute(TaskManager tasks, ObjectMapper mapper, JsonRpcTransport transport, ApiConfig config) {
+    public OrchestrationsRoute(TaskManager tasks, ObjectMapper mapper, JsonRpcTransport transport, ApiConfig config,
+            io.omniforge.observability.Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.tasks = tasks;
         this.mapper = mapper;
         this.transport = transport;
@@ -75,7 +78,8 @@ public class OrchestrationsRoute {
         if (accept != null && accept.contains("text/event-stream")) {
             new SseWriter(ctx.response(), Vertx.currentContext(), mapper, event -> event.response(),
                     error -> ApiError.of(error.error().httpStatus(), status(error), error.getMessage(), error.error().reason()),
-                    error -> error(ctx.response(), error), transport::toA2a)
+                    error -> error(ctx.response(), error), transport::toA2a,
+                    () -> telemetry.sseStreamOpened(PATH))
                     .start(tasks.sendStreamingMessage(call, request));
             return;
         }

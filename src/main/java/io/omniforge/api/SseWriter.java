@@ -30,13 +30,16 @@ final class SseWriter implements MultiSubscriber<StreamEvent> {
     private final Function<A2aException, Object> lateError;
     private final Consumer<A2aException> earlyError;
     private final Function<Throwable, A2aException> errors;
+    private final java.util.function.Supplier<Runnable> gauge;
+    private Runnable closeGauge = () -> { };
     private volatile Subscription subscription;
     private volatile boolean started;
     private volatile boolean done;
 
     SseWriter(HttpServerResponse response, Context context, ObjectMapper mapper, Function<StreamEvent, Object> payload,
             Function<A2aException, Object> lateError, Consumer<A2aException> earlyError,
-            Function<Throwable, A2aException> errors) {
+            Function<Throwable, A2aException> errors, java.util.function.Supplier<Runnable> gauge) {
+        this.gauge = gauge;
         this.response = response;
         this.context = context;
         this.mapper = mapper;
@@ -47,7 +50,10 @@ final class SseWriter implements MultiSubscriber<StreamEvent> {
     }
 
     void start(Multi<StreamEvent> events) {
+        // The open-streams gauge counts this stream until it ends, fails or its client goes away (closing is idempotent).
+        closeGauge = gauge.get();
         response.closeHandler(v -> {
+            closeGauge.run();
             done = true;
             Subscription s = subscription;
             if (s != null) {
@@ -100,6 +106,7 @@ final class SseWriter implements MultiSubscriber<StreamEvent> {
             return;
         }
         done = true;
+        closeGauge.run();
         A2aException error = errors.apply(failure);
         if (!started) {
             earlyError.accept(error);
@@ -114,6 +121,7 @@ final class SseWriter implements MultiSubscriber<StreamEvent> {
             return;
         }
         done = true;
+        closeGauge.run();
         if (!started) {
             earlyError.accept(new A2aException(io.omniforge.a2a.A2aError.INTERNAL_ERROR, "the stream ended without an event"));
         } else {

@@ -3,6 +3,7 @@ package io.omniforge.store;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.agroal.DataSource;
 import io.quarkus.flyway.FlywayDataSource;
+import io.omniforge.observability.Correlation;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -21,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
@@ -132,14 +134,14 @@ public class Db {
         return Uni.createFrom().emitter(emitter -> {
             Context caller = Vertx.currentContext();
             try {
-                readers.execute(() -> {
+                readers.execute(Correlation.wrap(() -> {
                     try (Connection c = dataSource.getConnection()) {
                         T result = work.apply(c);
                         deliver(caller, () -> emitter.complete(result));
                     } catch (Throwable t) {
                         deliver(caller, () -> emitter.fail(wrap(t)));
                     }
-                });
+                }));
             } catch (RejectedExecutionException e) {
                 emitter.fail(new StoreException("store overloaded: too many reads waiting", e));
             }
@@ -283,6 +285,8 @@ public class Db {
         final SqlWork<T> work;
         final Consumer<T> onSuccess;
         final Consumer<Throwable> onFailure;
+        /** The log correlation of whoever queued this write, restored while the writer runs it. */
+        final Map<String, String> correlation = Correlation.capture();
 
         WriteOp(SqlWork<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
             this.work = work;
@@ -293,17 +297,17 @@ public class Db {
         /** Runs inside a savepoint; returns what to report once the whole batch committed. */
         Runnable runIn(Connection c) throws SQLException {
             Savepoint savepoint = c.setSavepoint();
-            try {
+            try (Correlation.Scope ignored = Correlation.open(correlation)) {
                 T result = work.apply(c);
                 c.releaseSavepoint(savepoint);
-                return () -> onSuccess.accept(result);
+                return Correlation.wrap(correlation, () -> onSuccess.accept(result));
             } catch (SQLException | RuntimeException e) {
                 if (transientFailure(e)) {
                     throw e; // the whole batch runs again
                 }
                 c.rollback(savepoint);
                 Throwable failure = wrap(e);
-                return () -> onFailure.accept(failure);
+                return Correlation.wrap(correlation, () -> onFailure.accept(failure));
             }
         }
     }

@@ -40,6 +40,8 @@ import io.omniforge.orchestration.OrchestrationState;
 import io.omniforge.orchestration.Plan;
 import io.omniforge.orchestration.Strategy;
 import io.omniforge.api.ApiConfig;
+import io.omniforge.observability.Correlation;
+import io.omniforge.observability.Telemetry;
 import io.omniforge.store.Db;
 import io.omniforge.store.StoreConflictException;
 import io.omniforge.store.StoreInstance;
@@ -84,12 +86,14 @@ public class TaskManager implements A2aService {
     private final Optional<String> entryAgent;
     private final OrchestrationManager orchestration;
     private final HandoffManager handoffs;
+    private final Telemetry telemetry;
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
 
     public TaskManager(AgentRegistry registry, AgentClient client, TaskStore store, ThreadManager threads,
             StreamRouter router, Db db, GatewayConfig config, ApiConfig api, ObjectMapper mapper,
             OrchestrationManager orchestration, HandoffManager handoffs,
-            @ConfigProperty(name = "omniforge.entry-agent") Optional<String> entryAgent) {
+            @ConfigProperty(name = "omniforge.entry-agent") Optional<String> entryAgent,
+            Telemetry telemetry) {
         this.orchestration = orchestration;
         this.handoffs = handoffs;
         this.registry = registry;
@@ -102,6 +106,7 @@ public class TaskManager implements A2aService {
         this.api = api;
         this.mapper = mapper;
         this.entryAgent = entryAgent;
+        this.telemetry = telemetry;
     }
 
     Db db() {
@@ -294,6 +299,7 @@ public class TaskManager implements A2aService {
                     done.id(), h.id()));
         }
         if (run.record().task().status().state().isTerminal()) {
+            telemetry.taskFinished(run.record().agent(), run.record().task().status().state().name());
             router.close(run.id());
         } else {
             router.idle(run.id());
@@ -457,6 +463,7 @@ public class TaskManager implements A2aService {
     private Uni<Started> create(CallContext ctx, SendMessageRequest request, String contextId, AgentTarget target,
             String remoteContext, Message handoffContext, String notice) {
         String taskId = UUID.randomUUID().toString();
+        correlate(contextId, taskId, target.name());
         Message userMessage = request.message().withIds(contextId, taskId);
         Task task = new Task(taskId, contextId, TaskStatus.of(TaskState.TASK_STATE_SUBMITTED), null,
                 List.of(userMessage), AgentMetadata.mark(null, target.name(), Map.of()));
@@ -522,12 +529,20 @@ public class TaskManager implements A2aService {
         });
     }
 
+    /** The ids of the task a request works on, for every log line of the rest of the request. */
+    private static void correlate(String contextId, String taskId, String agent) {
+        Correlation.put(Correlation.THREAD_ID, contextId);
+        Correlation.put(Correlation.TASK_ID, taskId);
+        Correlation.put(Correlation.AGENT, agent);
+    }
+
     /** The client answers a task that waits for input: the same downstream task gets the message. */
     private Uni<Started> resume(CallContext ctx, SendMessageRequest request) {
         Message message = request.message();
         return store.find(ctx.tenant(), message.taskId()).onItem().transformToUni(found -> {
             TaskRecord record = found.orElseThrow(() -> A2aException.taskNotFound(message.taskId()));
             Task task = record.task();
+            correlate(task.contextId(), task.id(), record.agent());
             if (message.contextId() != null && !message.contextId().equals(task.contextId())) {
                 throw A2aException.invalidParams("message.contextId '" + message.contextId() + "' does not match the"
                         + " contextId '" + task.contextId() + "' of task " + task.id());
@@ -619,6 +634,7 @@ public class TaskManager implements A2aService {
 
     @Override
     public Uni<Task> getTask(CallContext ctx, GetTaskRequest request) {
+        Correlation.put(Correlation.TASK_ID, request.id());
         return store.find(ctx.tenant(), request.id()).map(found -> found
                 .orElseThrow(() -> A2aException.taskNotFound(request.id()))
                 .task().view(request.historyLength(), true));
@@ -631,6 +647,7 @@ public class TaskManager implements A2aService {
 
     @Override
     public Uni<Task> cancelTask(CallContext ctx, CancelTaskRequest request) {
+        Correlation.put(Correlation.TASK_ID, request.id());
         // Another process sharing the store may write the task in between (it runs it): read again, cancel again.
         return cancelOnce(ctx, request).onFailure(StoreConflictException.class).retry().atMost(3);
     }
@@ -688,6 +705,7 @@ public class TaskManager implements A2aService {
 
     @Override
     public Multi<StreamEvent> subscribeToTask(CallContext ctx, SubscribeToTaskRequest request) {
+        Correlation.put(Correlation.TASK_ID, request.id());
         return store.find(ctx.tenant(), request.id()).onItem().transformToMulti(found -> {
             TaskRecord record = found.orElseThrow(() -> A2aException.taskNotFound(request.id()));
             TaskState state = record.task().status().state();

@@ -16,6 +16,7 @@ import io.omniforge.a2a.TaskStatus;
 import io.omniforge.a2a.TaskStatusUpdateEvent;
 import io.omniforge.agent.AgentException;
 import io.omniforge.store.StoreConflictException;
+import io.omniforge.observability.Correlation;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.omniforge.orchestration.Emission;
@@ -48,6 +49,8 @@ final class TaskRun {
     private HandoffRequest pendingHandoff;
     private HandoffRecord handoff;
     private boolean switching;
+    /** The task's log correlation, restored in the callbacks of its downstream events (they run elsewhere). */
+    private final Map<String, String> correlation;
     private TaskRecord record;
     private Cancellable downstream;
     private A2aException failure;
@@ -65,6 +68,9 @@ final class TaskRun {
         this.owner = owner;
         this.agent = record.agent();
         this.record = record;
+        this.correlation = Correlation.with(Correlation.capture(), Correlation.TENANT, record.tenant(),
+                Correlation.THREAD_ID, record.task().contextId(), Correlation.TASK_ID, record.id(),
+                Correlation.AGENT, record.agent());
     }
 
     String id() {
@@ -127,19 +133,19 @@ final class TaskRun {
             switching = false;
         }
         Cancellable subscription = events
-                .onItem().transformToUniAndConcatenate(this::fromDownstream)
+                .onItem().transformToUniAndConcatenate(e -> Correlation.call(correlation, () -> fromDownstream(e)))
                 .subscribe().with(
                         ignored -> { },
-                        f -> {
+                        Correlation.wrap(correlation, (Throwable f) -> {
                             if (current(g)) {
                                 agentFailed(f);
                             }
-                        },
-                        () -> {
+                        }),
+                        Correlation.wrap(correlation, () -> {
                             if (current(g)) {
                                 agentDone();
                             }
-                        });
+                        }));
         synchronized (this) {
             if (record.task().status().state().isTerminal()) {
                 subscription.cancel();
@@ -377,11 +383,11 @@ final class TaskRun {
                         "code", error.error().code(), "reason", error.error().reason()))), null, null);
         append(List.of(StreamResponse.of(new TaskStatusUpdateEvent(current.id(), current.contextId(),
                 TaskStatus.of(TaskState.TASK_STATE_FAILED, why), marked(null)))), null, null, List.of())
-                .subscribe().with(v -> { }, f -> {
+                .subscribe().with(v -> { }, Correlation.wrap(correlation, (Throwable f) -> {
                     if (!(f instanceof StoreConflictException)) { // else another process wrote it: see moved()
                         LOG.errorf(f, "task %s: recording its failure failed", current.id());
                     }
-                });
+                }));
     }
 
     /**
@@ -495,7 +501,7 @@ final class TaskRun {
                 return null;
             }).replaceWithVoid().subscribeAsCompletionStage();
         }
-        return Uni.createFrom().completionStage(committed.whenComplete((v, f) -> {
+        return Uni.createFrom().completionStage(committed.whenComplete(Correlation.wrap(correlation, (v, f) -> {
             if (f instanceof StoreConflictException) {
                 moved(f);
                 return;
@@ -510,7 +516,7 @@ final class TaskRun {
             if (ends) {
                 owner.finished(this);
             }
-        }));
+        })));
     }
 
     private static String markedAgent(Map<String, Object> metadata) {

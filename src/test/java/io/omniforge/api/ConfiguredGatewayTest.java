@@ -84,4 +84,20 @@ class ConfiguredGatewayTest {
         assertTrue(ghost.path("lastError").asText().contains("could not be reached"), ghost.toString());
         given().get("/api/v1/agents/nobody").then().statusCode(404).body("error.status", org.hamcrest.Matchers.equalTo("NOT_FOUND"));
     }
+
+    @Test
+    void readinessStaysUpWhileAnAgentIsDown() {
+        // The first call fetches the card, so the registry knows the agent is unreachable.
+        Rpc.call("/a2a", "SendMessage", Rpc.send(Rpc.message("anyone there?", "ghost")));
+        JsonNode ready = Rpc.read(given().get("/q/health/ready").then().statusCode(200).extract().asString());
+        assertEquals("UP", ready.path("status").asText(), ready.toString());
+        JsonNode agents = null;
+        for (JsonNode check : ready.path("checks")) {
+            if (check.path("name").asText().equals("agents")) {
+                agents = check;
+            }
+        }
+        assertEquals("UP", agents == null ? null : agents.path("status").asText(), ready.toString());
+        assertEquals("UNREACHABLE", agents.path("data").path("ghost").asText(), ready.toString());
+    }
 }

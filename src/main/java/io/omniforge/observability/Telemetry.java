@@ -1,0 +1,136 @@
+package io.omniforge.observability;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+
+/**
+ * Metrics and spans of the gateway, in one place: the names are constants here and listed in docs/OPERATIONS.md.
+ * The orchestration, handoff and sanitizer names are reserved for those features and not emitted yet.
+ */
+@ApplicationScoped
+public class Telemetry {
+
+    /** Timer: every downstream call (JSON-RPC call, stream to its end, card fetch); tags agent, method, outcome. */
+    public static final String AGENT_CALLS = "omniforge.agent.calls";
+    /** Gauge: SSE streams open now; tag path (the JSON-RPC path that serves them). */
+    public static final String SSE_STREAMS_OPEN = "omniforge.sse.streams.open";
+    /** Counter: upstream tasks that reached a terminal state; tags agent, outcome. */
+    public static final String TASKS = "omniforge.tasks";
+    /** Reserved. Timer: orchestration duration; tags strategy, outcome. */
+    public static final String ORCHESTRATIONS = "omniforge.orchestrations";
+    /** Reserved. Counter: handoffs; tags outcome. */
+    public static final String HANDOFFS = "omniforge.handoffs";
+    /** Reserved. Counter: values redacted by the context sanitizer; tag kind. */
+    public static final String SANITIZER_REDACTIONS = "omniforge.sanitizer.redactions";
+
+    /** The span attribute naming the agent of a downstream call. */
+    static final String ATTR_AGENT = "omniforge.agent";
+
+    private final MeterRegistry registry;
+    private final OpenTelemetry openTelemetry;
+    private final Tracer tracer;
+    private final AuditLog audit;
+    private final Map<String, AtomicInteger> openStreams = new ConcurrentHashMap<>();
+
+    public Telemetry(MeterRegistry registry, OpenTelemetry openTelemetry, AuditLog audit) {
+        this.registry = registry;
+        this.openTelemetry = openTelemetry;
+        this.tracer = openTelemetry.getTracer("io.omniforge");
+        this.audit = audit;
+    }
+
+    /**
+     * Starts observing one downstream call: a CLIENT span, child of the current span (the upstream request's when
+     * there is one), and the clock of the {@value #AGENT_CALLS} timer. Call it when the call is subscribed; end it
+     * exactly once (later calls are ignored).
+     */
+    public AgentCall agentCall(String agent, String method) {
+        return start(agent, method, true);
+    }
+
+    /**
+     * Like {@link #agentCall}, for a card fetch: timed and traced, but a failure is no audit event (the registry
+     * records it in the agent's state, and refreshes of an agent that is down would repeat it).
+     */
+    public AgentCall cardFetch(String agent, String method) {
+        return start(agent, method, false);
+    }
+
+    private AgentCall start(String agent, String method, boolean audited) {
+        Span span = tracer.spanBuilder("A2A " + method)
+                .setSpanKind(SpanKind.CLIENT)
+                .setParent(Context.current())
+                .setAttribute(ATTR_AGENT, agent)
+                .setAttribute("rpc.system", "jsonrpc")
+                .setAttribute("rpc.method", method)
+                .startSpan();
+        return new AgentCall(this, agent, method, span, Correlation.capture(), audited, System.nanoTime());
+    }
+
+    /** Writes the W3C trace context of {@code span} (traceparent, and baggage when there is some) as headers. */
+    void inject(Span span, BiConsumer<String, String> headers) {
+        openTelemetry.getPropagators().getTextMapPropagator().inject(Context.current().with(span), headers,
+                (carrier, key, value) -> carrier.accept(key, value));
+    }
+
+    void recordCall(String agent, String method, String outcome, long nanos) {
+        Timer.builder(AGENT_CALLS)
+                .description("Downstream A2A calls: JSON-RPC calls, streams until they end, and card fetches")
+                .tag("agent", agent).tag("method", method).tag("outcome", outcome)
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void callFailed(AgentCall call, String outcome, Integer code) {
+        try (Correlation.Scope ignored = Correlation.open(Correlation.with(call.correlation(),
+                Correlation.AGENT, call.agent()))) {
+            Map<String, Object> fields = code == null
+                    ? Map.of("agent", call.agent(), "method", call.method(), "outcome", outcome)
+                    : Map.of("agent", call.agent(), "method", call.method(), "outcome", outcome, "code", code);
+            audit.record(AuditEvent.AGENT_CALL_FAILED, fields);
+        }
+    }
+
+    /**
+     * One SSE stream opened on {@code path}; run the returned action when it ends, however it ends. It decrements
+     * the {@value #SSE_STREAMS_OPEN} gauge once, whatever the number of calls.
+     */
+    public Runnable sseStreamOpened(String path) {
+        AtomicInteger open = openStreams.computeIfAbsent(path, p -> registry.gauge(SSE_STREAMS_OPEN,
+                List.of(Tag.of("path", p)), new AtomicInteger()));
+        open.incrementAndGet();
+        AtomicBoolean closed = new AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                open.decrementAndGet();
+            }
+        };
+    }
+
+    /** An upstream task reached a terminal state ({@code TASK_STATE_COMPLETED} counts as outcome "completed"). */
+    public void taskFinished(String agent, String state) {
+        String outcome = state.startsWith("TASK_STATE_") ? state.substring("TASK_STATE_".length()) : state;
+        Counter.builder(TASKS)
+                .description("Upstream tasks that reached a terminal state")
+                .tag("agent", agent == null ? "none" : agent)
+                .tag("outcome", outcome.toLowerCase(Locale.ROOT))
+                .register(registry)
+                .increment();
+    }
+}
