@@ -45,9 +45,14 @@ public class HandoffManager {
     private final ContextSanitizer sanitizer;
     private final ObjectMapper mapper;
     private final Db db;
+    private final io.omniforge.observability.AuditLog audit;
+    private final io.omniforge.observability.Telemetry telemetry;
 
     public HandoffManager(ThreadManager threads, AgentRegistry registry, HandoffConfig config, ContextSanitizer sanitizer,
-            ObjectMapper mapper, Db db) {
+            ObjectMapper mapper, Db db, io.omniforge.observability.AuditLog audit,
+            io.omniforge.observability.Telemetry telemetry) {
+        this.audit = audit;
+        this.telemetry = telemetry;
         this.threads = threads;
         this.registry = registry;
         this.config = config;
@@ -123,6 +128,7 @@ public class HandoffManager {
                         return Uni.createFrom().item(decision);
                     }
                     HandoffRecord active = decision.record().with(HandoffState.ACTIVE, null);
+                    observe(threadId, active);
                     return db.write(c -> {
                         threads.updateState(c, tenant, threadId, state -> {
                             update(state, active);
@@ -189,6 +195,7 @@ public class HandoffManager {
 
     /** The target could not take the conversation: the handoff failed and the thread stays (or goes back) with the source. */
     public Uni<ConversationThread> fail(String tenant, String threadId, HandoffRecord handoff, String why) {
+        observe(threadId, handoff.with(HandoffState.FAILED, why));
         return db.write(c -> {
             ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
                 update(state, handoff.with(HandoffState.FAILED, why));
@@ -220,6 +227,7 @@ public class HandoffManager {
     }
 
     private Uni<ConversationThread> handBack(String tenant, String threadId, HandoffRecord back) {
+        observe(threadId, back.with(HandoffState.RETURNED, null));
         return db.write(c -> {
             ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
                 ArrayNode stack = stackNode(state);
@@ -243,7 +251,32 @@ public class HandoffManager {
         });
     }
 
+    /** An audit event and a metric for a handoff's new state (ids and names only, never message text). */
+    private void observe(String threadId, HandoffRecord h) {
+        io.omniforge.observability.AuditEvent event = switch (h.state()) {
+            case INITIATED -> io.omniforge.observability.AuditEvent.HANDOFF_INITIATED;
+            case ACCEPTED, ACTIVE -> io.omniforge.observability.AuditEvent.HANDOFF_ACCEPTED;
+            case COMPLETED -> io.omniforge.observability.AuditEvent.HANDOFF_COMPLETED;
+            case RETURNED -> io.omniforge.observability.AuditEvent.HANDOFF_RETURNED;
+            case REJECTED -> io.omniforge.observability.AuditEvent.HANDOFF_REJECTED;
+            case FAILED -> io.omniforge.observability.AuditEvent.HANDOFF_FAILED;
+        };
+        java.util.Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("handoff_id", h.id());
+        fields.put("thread_id", threadId);
+        if (h.taskId() != null) {
+            fields.put("task_id", h.taskId());
+        }
+        fields.put("from", h.from() == null ? "none" : h.from());
+        fields.put("to", h.to() == null ? "none" : h.to());
+        fields.put("requested_by", h.requestedBy());
+        fields.put("depth", h.depth());
+        audit.record(event, fields);
+        telemetry.handoff(h.state().wire());
+    }
+
     private Uni<ConversationThread> record(String tenant, String threadId, HandoffRecord record, String activeAgent) {
+        observe(threadId, record);
         return db.write(c -> {
             ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
                 update(state, record);

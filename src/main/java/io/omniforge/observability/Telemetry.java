@@ -133,4 +133,23 @@ public class Telemetry {
                 .register(registry)
                 .increment();
     }
+
+    /** An orchestration ended: its duration, by strategy and outcome ({@value #ORCHESTRATIONS}). */
+    public void orchestrationFinished(String strategy, String outcome, long nanos) {
+        io.micrometer.core.instrument.Timer.builder(ORCHESTRATIONS)
+                .description("Orchestrations, by strategy and outcome")
+                .tag("strategy", strategy)
+                .tag("outcome", outcome)
+                .register(registry)
+                .record(java.time.Duration.ofNanos(nanos));
+    }
+
+    /** A handoff reached a state ({@value #HANDOFFS}, by outcome: accepted, rejected, returned, completed, failed). */
+    public void handoff(String outcome) {
+        Counter.builder(HANDOFFS)
+                .description("Handoffs, by outcome")
+                .tag("outcome", outcome)
+                .register(registry)
+                .increment();
+    }
 }

@@ -56,12 +56,16 @@ public class OrchestrationManager {
     private final ContextSanitizer sanitizer;
     private final ObjectMapper mapper;
     private final String version;
+    private final io.omniforge.observability.Telemetry telemetry;
+    private final io.omniforge.observability.AuditLog audit;
 
     public OrchestrationManager(AgentRegistry registry, AgentClient client, FlowRegistry flows, OrchestrationConfig config,
             ContextSanitizer sanitizer, ObjectMapper mapper,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "omniforge.gateway.version", defaultValue = "0.1.0")
-            String version) {
+            String version, io.omniforge.observability.Telemetry telemetry, io.omniforge.observability.AuditLog audit) {
         this.version = version;
+        this.telemetry = telemetry;
+        this.audit = audit;
         this.registry = registry;
         this.client = client;
         this.flows = flows;
@@ -194,9 +198,34 @@ public class OrchestrationManager {
     public Uni<Void> run(Plan plan, Message input, Sink sink) {
         Run run = new Run(plan, sink);
         StreamResponse start = status(sink, TaskState.TASK_STATE_WORKING, null, describe(plan, null));
+        audit.record(io.omniforge.observability.AuditEvent.ORCHESTRATION_STARTED, auditFields(run));
         return sink.emit(Emission.of(List.of(start)))
                 .chain(() -> execute(run, input, 0, null))
                 .chain(outcome -> finish(run, outcome));
+    }
+
+    private static Map<String, Object> auditFields(Run run) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("task_id", run.sink.taskId());
+        fields.put("orchestration_id", run.sink.taskId());
+        fields.put("strategy", run.plan.strategy().wire());
+        if (run.plan.flow() != null) {
+            fields.put("flow", run.plan.flow());
+        }
+        fields.put("agents", run.plan.agents().size());
+        return fields;
+    }
+
+    /** The end of an orchestration, for the audit log and the metrics. */
+    private void ended(Run run, TaskState end) {
+        Map<String, Object> fields = auditFields(run);
+        fields.put("outcome", end.name());
+        fields.put("failed_agents", run.legs().stream().filter(l -> !TaskState.TASK_STATE_COMPLETED.name().equals(l.state()))
+                .filter(l -> l.index() < run.plan.agents().size()).count());
+        audit.record(end == TaskState.TASK_STATE_COMPLETED ? io.omniforge.observability.AuditEvent.ORCHESTRATION_COMPLETED
+                : io.omniforge.observability.AuditEvent.ORCHESTRATION_FAILED, fields);
+        telemetry.orchestrationFinished(run.plan.strategy().wire(),
+                end.name().substring("TASK_STATE_".length()).toLowerCase(Locale.ROOT), System.nanoTime() - run.started);
     }
 
     /** A paused pipeline goes on: the client's reply to the agent that asked, then the rest of the pipeline. */
@@ -217,6 +246,7 @@ public class OrchestrationManager {
         final Sink sink;
         final Map<Integer, LegRecord> records = new ConcurrentHashMap<>();
         final List<LegResult> finished = java.util.Collections.synchronizedList(new ArrayList<>());
+        final long started = System.nanoTime();
 
         Run(Plan plan, Sink sink) {
             this.plan = plan;
@@ -449,6 +479,7 @@ public class OrchestrationManager {
             Map<String, Object> described = describe(run.plan, run.legs());
             events.add(StreamResponse.of(new TaskStatusUpdateEvent(sink.taskId(), sink.contextId(),
                     TaskStatus.of(end, said), described)));
+            ended(run, end);
             return sink.emit(new Emission(events, toThread, new OrchestrationState(run.plan, run.legs(), null), described));
         });
     }

@@ -182,6 +182,31 @@ class ObservabilityTest {
     // ------------------------------------------------------------------------------------- metrics, tracing
 
     @Test
+    void orchestrationsAndHandoffsAreAuditedAndCounted() {
+        Map<String, Object> m = new java.util.LinkedHashMap<>(Rpc.message("fan", null));
+        m.put("metadata", Map.of(Rpc.AGENT_KEY, Map.of("strategy", "parallel", "agents", List.of("echo", "billing"))));
+        JsonNode orchestrated = Rpc.call("/a2a", "SendMessage", Map.of("message", m)).path("result").path("task");
+        String id = orchestrated.path("id").asText();
+        Map<String, Object> h = new java.util.LinkedHashMap<>(Rpc.message("a refund for my invoice", null));
+        h.put("contextId", "audit-" + java.util.UUID.randomUUID());
+        Rpc.call("/a2a", "SendMessage", Map.of("message", h));
+
+        List<String> events = logs.lines().stream().filter(l -> l.logger().equals(AuditLog.CATEGORY))
+                .map(l -> l.mdc().get(AuditLog.EVENT) + ":" + l.mdc().getOrDefault(Correlation.TASK_ID, ""))
+                .toList();
+        assertTrue(events.contains("orchestration.started:" + id) && events.contains("orchestration.completed:" + id),
+                events.toString());
+        assertTrue(events.stream().anyMatch(e -> e.startsWith("handoff.accepted:")), events.toString());
+        assertTrue(events.stream().anyMatch(e -> e.startsWith("handoff.returned:")), events.toString());
+
+        List<Metrics.Sample> samples = Metrics.scrape();
+        assertTrue(Metrics.value(samples, "omniforge_orchestrations_seconds_count",
+                Map.of("strategy", "parallel", "outcome", "completed")) >= 1, Metrics.own(samples).toString());
+        assertTrue(Metrics.value(samples, "omniforge_handoffs_total", Map.of("outcome", "returned")) >= 1,
+                Metrics.own(samples).toString());
+    }
+
+    @Test
     void downstreamCallsAreTimedAndTasksCounted() {
         double before = Metrics.value(Metrics.scrape(), "omniforge_tasks_total", Map.of("agent", "echo", "outcome", "completed"));
         JsonNode task = Rpc.call("/a2a", "SendMessage", Rpc.send(Rpc.message("count me", "echo")))
