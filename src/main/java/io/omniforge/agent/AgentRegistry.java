@@ -172,7 +172,7 @@ public class AgentRegistry {
         if (entry == null) {
             return Uni.createFrom().failure(A2aException.invalidParams("unknown agent '" + name + "'"));
         }
-        Uni<AgentCard> card = entry.card != null ? Uni.createFrom().item(entry.card) : refresh(entry);
+        Uni<AgentCard> card = entry.card != null ? Uni.createFrom().item(entry.card) : onCallersContext(refresh(entry));
         return card.map(c -> {
             // Agents this process serves itself are called on loopback: their cards carry the public URL.
             String rpc = entry.source == AgentInfo.Source.DEMO || entry.source == AgentInfo.Source.FLOW
@@ -182,13 +182,24 @@ public class AgentRegistry {
         });
     }
 
+    /**
+     * A shared fetch (one for all concurrent callers, maybe started by the periodic refresh) completes on whichever
+     * context started it; each caller goes on on its own context, with its own trace and log fields.
+     */
+    private static <T> Uni<T> onCallersContext(Uni<T> shared) {
+        return Uni.createFrom().deferred(() -> {
+            io.vertx.core.Context caller = Vertx.currentContext();
+            return caller == null ? shared : shared.emitOn(command -> caller.runOnContext(v -> command.run()));
+        });
+    }
+
     /** An agent's card: the cached one, or fetched now. */
     public Uni<AgentCard> card(String name) {
         Entry entry = agents.get(name);
         if (entry == null) {
             return Uni.createFrom().failure(A2aException.invalidParams("unknown agent '" + name + "'"));
         }
-        return entry.card != null ? Uni.createFrom().item(entry.card) : refresh(entry);
+        return entry.card != null ? Uni.createFrom().item(entry.card) : onCallersContext(refresh(entry));
     }
 
     /** Registers an agent at run time: its card must be reachable and valid; persisted before it is answered. */
