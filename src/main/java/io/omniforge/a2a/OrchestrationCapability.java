@@ -33,6 +33,19 @@ public record OrchestrationCapability(
     public record Limits(Integer maxAgents, Integer maxConcurrency, Long deadlineMs) {
     }
 
+    /**
+     * {@code metadata} with the agent an event, artifact or message came from recorded under this URI (with
+     * {@code extra} beside it): {@code {"urn:omniforge:a2a:orchestration:v1": {"agent": "echo", ...}}}.
+     */
+    public static Map<String, Object> mark(Map<String, Object> metadata, String agent, Map<String, Object> extra) {
+        Map<String, Object> out = metadata == null ? new java.util.LinkedHashMap<>() : new java.util.LinkedHashMap<>(metadata);
+        Map<String, Object> entry = new java.util.LinkedHashMap<>();
+        entry.put("agent", agent);
+        entry.putAll(extra);
+        out.put(URI, entry);
+        return out;
+    }
+
     public static Optional<OrchestrationCapability> from(AgentCard card, ObjectMapper mapper) {
         return card.extension(URI).map(e -> mapper.convertValue(
                 e.params() == null ? Map.of() : e.params(), OrchestrationCapability.class));

@@ -22,7 +22,6 @@ import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -170,12 +169,7 @@ final class Leg {
     }
 
     private Map<String, Object> mark(Map<String, Object> metadata, Map<String, Object> extra) {
-        Map<String, Object> out = metadata == null ? new LinkedHashMap<>() : new LinkedHashMap<>(metadata);
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("agent", agent);
-        entry.putAll(extra);
-        out.put(OrchestrationCapability.URI, entry);
-        return out;
+        return OrchestrationCapability.mark(metadata, agent, extra);
     }
 
     private LegResult result(String error) {

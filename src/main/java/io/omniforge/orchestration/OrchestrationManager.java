@@ -564,11 +564,7 @@ public class OrchestrationManager {
     }
 
     private static Map<String, Object> markAgent(Map<String, Object> metadata, String agent) {
-        Map<String, Object> out = metadata == null ? new LinkedHashMap<>() : new LinkedHashMap<>(metadata);
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("agent", agent);
-        out.put(OrchestrationCapability.URI, entry);
-        return out;
+        return OrchestrationCapability.mark(metadata, agent, Map.of());
     }
 
     private static StreamResponse status(Sink sink, TaskState state, Message message, Map<String, Object> metadata) {

@@ -39,12 +39,7 @@ final class AgentMetadata {
 
     /** {@code metadata} with the source agent (and anything in {@code extra}) recorded under the extension. */
     static Map<String, Object> mark(Map<String, Object> metadata, String agent, Map<String, Object> extra) {
-        Map<String, Object> out = metadata == null ? new LinkedHashMap<>() : new LinkedHashMap<>(metadata);
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("agent", agent);
-        entry.putAll(extra);
-        out.put(OrchestrationCapability.URI, entry);
-        return out;
+        return OrchestrationCapability.mark(metadata, agent, extra);
     }
 
     /** {@code metadata} without the orchestration entry (what the agent itself should not see). */
