@@ -264,6 +264,7 @@ public class Db {
         return false;
     }
 
+    /** Only ever called on the writer thread (from {@link #commit}): never on an event loop. */
     private static void backOff(int attempt) {
         try {
             Thread.sleep(ThreadLocalRandom.current().nextLong(5, 25L * attempt));
