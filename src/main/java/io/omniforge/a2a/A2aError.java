@@ -19,7 +19,10 @@ public enum A2aError {
     EXTENDED_AGENT_CARD_NOT_CONFIGURED(-32007, "EXTENDED_AGENT_CARD_NOT_CONFIGURED", 400,
             "Extended agent card is not configured"),
     EXTENSION_SUPPORT_REQUIRED(-32008, "EXTENSION_SUPPORT_REQUIRED", 400, "Extension support required"),
-    VERSION_NOT_SUPPORTED(-32009, "VERSION_NOT_SUPPORTED", 400, "Protocol version not supported");
+    VERSION_NOT_SUPPORTED(-32009, "VERSION_NOT_SUPPORTED", 400, "Protocol version not supported"),
+    // Not in the A2A table (which leaves authentication errors to the implementation): ours, in the server range.
+    UNAUTHENTICATED(-32050, "UNAUTHENTICATED", 401, "Authentication required"),
+    PERMISSION_DENIED(-32051, "PERMISSION_DENIED", 403, "Permission denied");
 
     public static final String DOMAIN = "a2a-protocol.org";
 

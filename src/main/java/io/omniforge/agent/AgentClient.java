@@ -275,6 +275,7 @@ public class AgentClient {
                 .putHeader("Content-Type", JSON)
                 .putHeader("Accept", accept)
                 .putHeader(A2aVersion.HEADER, A2aVersion.CURRENT);
+        target.headers().forEach(options::putHeader);
         observation.inject(options::putHeader);
         return options;
     }

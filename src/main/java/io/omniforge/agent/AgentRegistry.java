@@ -4,6 +4,9 @@ import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
 import io.omniforge.a2a.AgentCard;
 import io.omniforge.demo.DemoAgents;
+import io.omniforge.security.AccessPolicy;
+import io.omniforge.security.Authenticator;
+import io.omniforge.security.Caller;
 import io.omniforge.store.Db;
 import io.omniforge.store.StoreConflictException;
 import io.omniforge.store.StoreException;
@@ -30,7 +33,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The agents behind the orchestrator: declared in configuration, the built-in demo agents, and those registered
- * at run time (persisted). Each agent's card is fetched from its base URL, validated, cached, and fetched again
+ * at run time (persisted, each in its tenant: only that tenant sees and calls it; names are unique within a tenant
+ * and never shadow a declared agent). Each agent's card is fetched from its base URL, validated, cached, and fetched again
  * every {@code omniforge.agent.card-refresh}; a failed fetch keeps the last good card and records the error.
  */
 @ApplicationScoped
@@ -46,10 +50,14 @@ public class AgentRegistry {
     private final Vertx vertx;
     private final Map<String, Entry> agents = new ConcurrentHashMap<>();
     private final DemoAgents demo;
+    private final AccessPolicy policy;
+    private final Authenticator authenticator;
 
     public AgentRegistry(AgentClient client, AgentConfig config, AgentsConfig declared, Db db, Vertx vertx,
-            DemoAgents demo) {
+            DemoAgents demo, AccessPolicy policy, Authenticator authenticator) {
         this.demo = demo;
+        this.policy = policy;
+        this.authenticator = authenticator;
         this.client = client;
         this.config = config;
         this.declared = declared;
@@ -65,8 +73,9 @@ public class AgentRegistry {
         List<String[]> stored = stored().await().atMost(Duration.ofSeconds(30));
         for (String[] row : stored) {
             if (agents.containsKey(row[1])) {
-                LOG.warnf("agent '%s' registered at run time is shadowed by the one declared in %s; remove one of them",
-                        row[1], agents.get(row[1]).source == AgentInfo.Source.DEMO ? "the demo set" : "configuration");
+                LOG.warnf("agent '%s' registered at run time (tenant %s) is shadowed by the one declared in %s; remove"
+                        + " one of them", row[1], row[0],
+                        agents.get(row[1]).source == AgentInfo.Source.DEMO ? "the demo set" : "configuration");
             } else {
                 put(row[1], row[2], AgentInfo.Source.RUNTIME, row[0], null);
             }
@@ -78,7 +87,8 @@ public class AgentRegistry {
             long sync = Math.max(1000, config.registrySync().toMillis());
             vertx.setPeriodic(sync, sync, id -> sync());
         }
-        LOG.infof("agent registry: %d agents (%s)", agents.size(), String.join(", ", agents.keySet()));
+        LOG.infof("agent registry: %d agents (%s)", agents.size(),
+                String.join(", ", agents.values().stream().map(e -> e.name).sorted().toList()));
     }
 
     /**
@@ -111,17 +121,17 @@ public class AgentRegistry {
     private void sync() {
         Instant started = Instant.now();
         stored().subscribe().with(rows -> {
-            Map<String, String[]> byName = new java.util.HashMap<>();
-            rows.forEach(row -> byName.put(row[1], row));
-            byName.forEach((name, row) -> {
-                Entry known = agents.get(name);
-                if (known == null || (known.source == AgentInfo.Source.RUNTIME && !known.url().equals(strip(row[2])))) {
-                    put(name, row[2], AgentInfo.Source.RUNTIME, row[0], null);
+            Map<String, String[]> byKey = new java.util.HashMap<>();
+            rows.forEach(row -> byKey.put(key(row[0], row[1]), row));
+            byKey.forEach((key, row) -> {
+                Entry known = agents.get(key);
+                if (!agents.containsKey(row[1]) && (known == null || !known.url().equals(strip(row[2])))) {
+                    put(row[1], row[2], AgentInfo.Source.RUNTIME, row[0], null);
                 }
             });
             // Not one registered here while the read ran: its row may be newer than what the read saw.
-            agents.values().removeIf(e -> e.source == AgentInfo.Source.RUNTIME && !byName.containsKey(e.name)
-                    && (e.fetchedAt == null || e.fetchedAt.isBefore(started)));
+            agents.entrySet().removeIf(e -> e.getValue().source == AgentInfo.Source.RUNTIME && !byKey.containsKey(e.getKey())
+                    && (e.getValue().fetchedAt == null || e.getValue().fetchedAt.isBefore(started)));
         }, failure -> LOG.debugf("reading the registered agents failed: %s", failure.getMessage()));
     }
 
@@ -132,30 +142,57 @@ public class AgentRegistry {
         return "http://127.0.0.1:" + port;
     }
 
+    /** Declared agents are keyed by name; those registered at run time by tenant and name. */
+    private static String key(String tenant, String name) {
+        return tenant + "\u0000" + name;
+    }
+
     private Entry put(String name, String url, AgentInfo.Source source, String tenant, Duration callTimeout) {
         String base = strip(url);
         Entry entry = new Entry(name, () -> base, source, tenant, callTimeout);
-        agents.put(name, entry);
+        agents.put(source == AgentInfo.Source.RUNTIME ? key(tenant, name) : name, entry);
         return entry;
     }
 
+    /** The agent a tenant reaches by this name: a declared one, else one the tenant registered. */
+    private Entry find(String tenant, String name) {
+        if (name == null) {
+            return null;
+        }
+        Entry declared = agents.get(name);
+        return declared != null ? declared : tenant == null ? null : agents.get(key(tenant, name));
+    }
+
+    /** Whether an agent is declared (configuration, demo or flow) by this name. */
     public boolean exists(String name) {
         return name != null && agents.containsKey(name);
     }
 
+    /** Whether the tenant reaches an agent by this name. */
+    public boolean exists(String tenant, String name) {
+        return find(tenant, name) != null;
+    }
+
+    /** The declared agents (what every tenant sees). */
     public List<AgentInfo> list() {
-        return agents.values().stream().map(Entry::info).sorted(Comparator.comparing(AgentInfo::name)).toList();
+        return list(null);
     }
 
-    public Optional<AgentInfo> get(String name) {
-        return Optional.ofNullable(agents.get(name)).map(Entry::info);
+    /** The agents a tenant sees: the declared ones and its own. */
+    public List<AgentInfo> list(String tenant) {
+        return agents.values().stream().filter(e -> e.source != AgentInfo.Source.RUNTIME || e.tenant.equals(tenant))
+                .map(Entry::info).sorted(Comparator.comparing(AgentInfo::name)).toList();
     }
 
-    /** The cached cards of the agents that have one, by name. */
-    public Map<String, AgentCard> cachedCards() {
+    public Optional<AgentInfo> get(String tenant, String name) {
+        return Optional.ofNullable(find(tenant, name)).map(Entry::info);
+    }
+
+    /** The cached cards of the agents a tenant sees that have one, by name. */
+    public Map<String, AgentCard> cachedCards(String tenant) {
         Map<String, AgentCard> cards = new java.util.TreeMap<>();
         agents.values().forEach(e -> {
-            if (e.card != null) {
+            if (e.card != null && (e.source != AgentInfo.Source.RUNTIME || e.tenant.equals(tenant))) {
                 cards.put(e.name, e.card);
             }
         });
@@ -163,14 +200,21 @@ public class AgentRegistry {
     }
 
     /**
-     * Where to call an agent: its card is fetched first if none is cached.
+     * Where and how to call an agent for a caller: the per-agent rules are checked first (this is the one way to
+     * an agent, so every hop is checked), then its card is fetched if none is cached; the target carries the
+     * agent's outbound credentials.
      *
-     * @throws A2aException -32602 for an unknown name
+     * @throws A2aException -32602 for a name the caller's tenant does not know, -32051 when a rule refuses
      */
-    public Uni<AgentTarget> target(String name) {
-        Entry entry = agents.get(name);
+    public Uni<AgentTarget> target(Caller caller, String name) {
+        Entry entry = find(caller.tenant(), name);
         if (entry == null) {
             return Uni.createFrom().failure(A2aException.invalidParams("unknown agent '" + name + "'"));
+        }
+        try {
+            policy.requireAgent(caller, name);
+        } catch (A2aException denied) {
+            return Uni.createFrom().failure(denied);
         }
         Uni<AgentCard> card = entry.card != null ? Uni.createFrom().item(entry.card) : onCallersContext(refresh(entry));
         return card.map(c -> {
@@ -178,8 +222,28 @@ public class AgentRegistry {
             String rpc = entry.source == AgentInfo.Source.DEMO || entry.source == AgentInfo.Source.FLOW
                     ? entry.url() + "/a2a" : c.jsonRpcInterface().orElseThrow().url();
             return new AgentTarget(name, rpc, entry.callTimeout != null ? entry.callTimeout : config.callTimeout(),
-                    c.supportsStreaming());
+                    c.supportsStreaming(), headers(entry, caller));
         });
+    }
+
+    /** What a call to the agent carries: nothing of the caller's unless the agent is configured for it. */
+    private Map<String, String> headers(Entry entry, Caller caller) {
+        if (entry.source == AgentInfo.Source.FLOW) {
+            return authenticator.internalHeaders(caller);
+        }
+        AgentsConfig.Declared d = entry.source == AgentInfo.Source.CONFIG ? declared.declared().get(entry.name) : null;
+        if (d == null) {
+            return Map.of();
+        }
+        Map<String, String> headers = new java.util.HashMap<>();
+        AgentsConfig.Auth auth = d.auth();
+        if (auth.forwardCallerToken() && caller.token() != null) {
+            headers.put("Authorization", "Bearer " + caller.token());
+        } else {
+            auth.bearerToken().ifPresent(t -> headers.put("Authorization", "Bearer " + t));
+        }
+        auth.apiKey().ifPresent(k -> headers.put(auth.apiKeyHeader(), k));
+        return headers;
     }
 
     /**
@@ -193,9 +257,9 @@ public class AgentRegistry {
         });
     }
 
-    /** An agent's card: the cached one, or fetched now. */
-    public Uni<AgentCard> card(String name) {
-        Entry entry = agents.get(name);
+    /** An agent's card, as the tenant reaches it: the cached one, or fetched now. */
+    public Uni<AgentCard> card(String tenant, String name) {
+        Entry entry = find(tenant, name);
         if (entry == null) {
             return Uni.createFrom().failure(A2aException.invalidParams("unknown agent '" + name + "'"));
         }
@@ -215,7 +279,7 @@ public class AgentRegistry {
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().failure(A2aException.invalidParams(e.getMessage()));
         }
-        if (agents.containsKey(name)) {
+        if (find(tenant, name) != null) {
             return Uni.createFrom().failure(new AgentConflictException("an agent named '" + name + "' already exists"));
         }
         return client.fetchCard(name, base)
@@ -237,16 +301,16 @@ public class AgentRegistry {
                 .map(card -> {
                     Entry entry = new Entry(name, () -> base, AgentInfo.Source.RUNTIME, tenant, null);
                     entry.ready(card);
-                    if (agents.putIfAbsent(name, entry) != null) {
+                    if (agents.containsKey(name) || agents.putIfAbsent(key(tenant, name), entry) != null) {
                         throw new AgentConflictException("an agent named '" + name + "' already exists");
                     }
                     return entry.info();
                 });
     }
 
-    /** Removes an agent registered at run time; those from configuration stay. */
-    public Uni<Boolean> remove(String name) {
-        Entry entry = agents.get(name);
+    /** Removes an agent the tenant registered at run time; those from configuration stay. */
+    public Uni<Boolean> remove(String tenant, String name) {
+        Entry entry = find(tenant, name);
         if (entry == null) {
             return Uni.createFrom().item(false);
         }
@@ -257,11 +321,12 @@ public class AgentRegistry {
                     + " and cannot be removed at run time"));
         }
         return db.write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM agents WHERE name = ?")) {
-                ps.setString(1, name);
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM agents WHERE tenant = ? AND name = ?")) {
+                ps.setString(1, tenant);
+                ps.setString(2, name);
                 return ps.executeUpdate();
             }
-        }).map(n -> agents.remove(name) != null);
+        }).map(n -> agents.remove(key(tenant, name)) != null);
     }
 
     private void refreshAll() {

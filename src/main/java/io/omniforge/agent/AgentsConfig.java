@@ -1,6 +1,7 @@
 package io.omniforge.agent;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithParentName;
 import java.time.Duration;
 import java.util.Map;
@@ -19,5 +20,27 @@ public interface AgentsConfig {
 
         /** Time allowed for one call to this agent, instead of {@code omniforge.agent.call-timeout}. */
         Optional<Duration> callTimeout();
+
+        /** The credentials this agent is called with. */
+        Auth auth();
+    }
+
+    /**
+     * Outbound credentials of one agent: {@code omniforge.agents.<name>.auth.*}. The caller's own token is sent
+     * only to an agent configured with {@code forward-caller-token=true}.
+     */
+    interface Auth {
+        /** Sent as {@code Authorization: Bearer <token>}. */
+        Optional<String> bearerToken();
+
+        /** Sent in {@link #apiKeyHeader()}. */
+        Optional<String> apiKey();
+
+        @WithDefault("X-API-Key")
+        String apiKeyHeader();
+
+        /** Send the caller's own bearer token (API key or JWT) instead of {@link #bearerToken()}. */
+        @WithDefault("false")
+        boolean forwardCallerToken();
     }
 }

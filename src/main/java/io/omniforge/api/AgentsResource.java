@@ -1,7 +1,7 @@
 package io.omniforge.api;
 
 import io.omniforge.a2a.A2aException;
-import io.omniforge.a2a.CallContext;
+import io.omniforge.security.Permission;
 import io.omniforge.agent.AgentInfo;
 import io.omniforge.agent.AgentRegistry;
 import io.smallrye.mutiny.Uni;
@@ -22,9 +22,11 @@ import java.util.List;
 public class AgentsResource {
 
     private final AgentRegistry registry;
+    private final CurrentCaller caller;
 
-    public AgentsResource(AgentRegistry registry) {
+    public AgentsResource(AgentRegistry registry, CurrentCaller caller) {
         this.registry = registry;
+        this.caller = caller;
     }
 
     /** Body of a registration: the agent's name and its base URL (where its card is). */
@@ -33,29 +35,32 @@ public class AgentsResource {
 
     @GET
     public List<AgentInfo> list() {
-        return registry.list();
+        return registry.list(caller.require(Permission.AGENTS_READ, "list agents").tenant());
     }
 
     @GET
     @Path("/{name}")
     public AgentInfo get(@PathParam("name") String name) {
-        return registry.get(name).orElseThrow(() -> notFound(name));
+        return registry.get(caller.require(Permission.AGENTS_READ, "read an agent").tenant(), name)
+                .orElseThrow(() -> notFound(name));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> register(Registration body) {
+        String tenant = caller.require(Permission.AGENTS_MANAGE, "register an agent").tenant();
         if (body == null) {
             throw A2aException.invalidParams("the body must be {\"name\": ..., \"url\": ...}");
         }
-        return registry.register(CallContext.DEFAULT_TENANT, body.name(), body.url())
+        return registry.register(tenant, body.name(), body.url())
                 .map(info -> Response.status(201).entity(info).build());
     }
 
     @DELETE
     @Path("/{name}")
     public Uni<Response> remove(@PathParam("name") String name) {
-        return registry.remove(name).map(removed -> {
+        String tenant = caller.require(Permission.AGENTS_MANAGE, "remove an agent").tenant();
+        return registry.remove(tenant, name).map(removed -> {
             if (!removed) {
                 throw notFound(name);
             }

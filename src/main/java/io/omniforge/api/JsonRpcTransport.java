@@ -22,6 +22,9 @@ import io.omniforge.a2a.SendMessageRequest;
 import io.omniforge.a2a.StreamEvent;
 import io.omniforge.a2a.SubscribeToTaskRequest;
 import io.omniforge.observability.Correlation;
+import io.omniforge.security.AccessPolicy;
+import io.omniforge.security.Caller;
+import io.omniforge.security.Permission;
 import io.omniforge.observability.Telemetry;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -58,15 +61,28 @@ public class JsonRpcTransport {
     private final ObjectMapper mapper;
     private final ApiConfig config;
     private final Telemetry telemetry;
+    private final AccessPolicy policy;
 
-    public JsonRpcTransport(ObjectMapper mapper, ApiConfig config, Telemetry telemetry) {
+    public JsonRpcTransport(ObjectMapper mapper, ApiConfig config, Telemetry telemetry, AccessPolicy policy) {
         this.mapper = mapper;
         this.config = config;
         this.telemetry = telemetry;
+        this.policy = policy;
     }
 
-    /** Serves {@code service} at {@code basePath}: its card under {@code /.well-known/agent-card.json}, JSON-RPC at {@code rpcPath}. */
+    /**
+     * Serves {@code service} at {@code basePath}: its card under {@code /.well-known/agent-card.json}, JSON-RPC at
+     * {@code rpcPath}, for authenticated callers (see {@link AuthFilter}) with the permission each method needs.
+     */
     public void mount(Router router, String basePath, String rpcPath, A2aService service) {
+        mount(router, basePath, rpcPath, service, true);
+    }
+
+    /**
+     * As {@link #mount(Router, String, String, A2aService)}; {@code secured} false serves everyone (the demo agents,
+     * which stand for agents of their own behind the gateway).
+     */
+    public void mount(Router router, String basePath, String rpcPath, A2aService service, boolean secured) {
         String prefix = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
         router.get(prefix + "/.well-known/agent-card.json").handler(ctx -> {
             try {
@@ -77,7 +93,7 @@ public class JsonRpcTransport {
         });
         router.post(rpcPath)
                 .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
-                .handler(ctx -> handle(ctx, service))
+                .handler(ctx -> handle(ctx, service, secured))
                 .failureHandler(this::failure);
         router.route(rpcPath).handler(ctx -> {
             ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
@@ -108,7 +124,7 @@ public class JsonRpcTransport {
         }
     }
 
-    private void handle(RoutingContext ctx, A2aService service) {
+    private void handle(RoutingContext ctx, A2aService service, boolean secured) {
         HttpServerResponse response = ctx.response();
         String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
         if (!isJson(contentType)) {
@@ -168,16 +184,45 @@ public class JsonRpcTransport {
                 version = ctx.request().getParam(A2aVersion.HEADER);
             }
             A2aVersion.negotiate(version);
-            CallContext call = new CallContext(null, baseUrl(ctx.request()), lastEventId(ctx.request()));
+            Caller caller = secured ? AuthFilter.caller(ctx) : Caller.system(CallContext.DEFAULT_TENANT);
+            CallContext call = new CallContext(caller, baseUrl(ctx.request()), lastEventId(ctx.request()));
             Correlation.put(Correlation.TENANT, call.tenant());
             Correlation.putTraceId();
             JsonNode p = params == null || params.isNull() ? JsonNodeFactory.instance.objectNode() : params;
+            if (secured) {
+                authorize(caller, method, p);
+            }
             dispatch(ctx, service, method, call, p, id);
         } catch (A2aException e) {
-            writeError(response, 200, id, e);
+            writeError(response, statusOf(e), id, e);
         } catch (RuntimeException e) {
             writeError(response, 200, id, internal(e));
         }
+    }
+
+    /** The permission each method needs; a request naming another tenant than the caller's is refused. */
+    private void authorize(Caller caller, A2aMethod method, JsonNode params) {
+        Permission needed = switch (method) {
+            case SEND_MESSAGE, SEND_STREAMING_MESSAGE -> Permission.THREADS_WRITE;
+            case GET_TASK, LIST_TASKS, SUBSCRIBE_TO_TASK -> Permission.TASKS_READ;
+            case CANCEL_TASK -> Permission.TASKS_CANCEL;
+            case GET_EXTENDED_AGENT_CARD -> Permission.AGENTS_READ;
+            case CREATE_PUSH_CONFIG, GET_PUSH_CONFIG, LIST_PUSH_CONFIGS, DELETE_PUSH_CONFIG -> null;
+        };
+        if (needed != null) {
+            policy.require(caller, needed, method.wireName());
+        }
+        JsonNode tenant = params.get("tenant");
+        if (tenant != null && tenant.isTextual() && !tenant.asText().isEmpty() && !tenant.asText().equals(caller.tenant())) {
+            throw policy.deny(caller, "tenant", tenant.asText(), method.wireName(), "params.tenant '" + tenant.asText()
+                    + "' is not the caller's tenant; leave it out (the tenant comes from the credentials)");
+        }
+    }
+
+    /** JSON-RPC errors travel with HTTP 200, but for authentication and permission: 401 and 403. */
+    static int statusOf(A2aException e) {
+        return e.error() == A2aError.UNAUTHENTICATED || e.error() == A2aError.PERMISSION_DENIED
+                ? e.error().httpStatus() : 200;
     }
 
     private void dispatch(RoutingContext ctx, A2aService service, A2aMethod method, CallContext call,
@@ -270,7 +315,8 @@ public class JsonRpcTransport {
                 },
                 failure -> {
                     if (!closed.get()) {
-                        writeError(ctx.response(), 200, id, toA2a(failure));
+                        A2aException e = toA2a(failure);
+                        writeError(ctx.response(), statusOf(e), id, e);
                     }
                 });
     }
@@ -279,7 +325,7 @@ public class JsonRpcTransport {
         new SseWriter(ctx.response(), Vertx.currentContext(), mapper,
                 event -> JsonRpcResponse.result(id, event.response()),
                 error -> JsonRpcResponse.error(id, error.toJsonRpcError()),
-                error -> writeError(ctx.response(), 200, id, error),
+                error -> writeError(ctx.response(), statusOf(error), id, error),
                 this::toA2a, () -> telemetry.sseStreamOpened(ctx.normalizedPath())).start(events);
     }
 

@@ -73,7 +73,7 @@ public class OrchestrationsRoute {
             error(ctx.response(), e);
             return;
         }
-        CallContext call = new CallContext(null, transport.baseUrl(ctx.request()), null);
+        CallContext call = new CallContext(AuthFilter.caller(ctx), transport.baseUrl(ctx.request()), null);
         String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
         if (accept != null && accept.contains("text/event-stream")) {
             new SseWriter(ctx.response(), Vertx.currentContext(), mapper, event -> event.response(),

@@ -2,7 +2,8 @@ package io.omniforge.api;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.omniforge.a2a.A2aException;
-import io.omniforge.a2a.CallContext;
+import io.omniforge.security.Caller;
+import io.omniforge.security.Permission;
 import io.omniforge.thread.ConversationThread;
 import io.omniforge.thread.Page;
 import io.omniforge.thread.ThreadManager;
@@ -34,10 +35,12 @@ public class ThreadsResource {
 
     private final ThreadManager threads;
     private final HandoffManager handoffs;
+    private final CurrentCaller caller;
 
-    public ThreadsResource(ThreadManager threads, HandoffManager handoffs) {
+    public ThreadsResource(ThreadManager threads, HandoffManager handoffs, CurrentCaller caller) {
         this.threads = threads;
         this.handoffs = handoffs;
+        this.caller = caller;
     }
 
     /** One thread in a listing. */
@@ -62,7 +65,8 @@ public class ThreadsResource {
         if (pageSize < 1 || pageSize > MAX_PAGE) {
             throw A2aException.invalidParams("pageSize must be between 1 and " + MAX_PAGE + ", got " + pageSize);
         }
-        return threads.list(CallContext.DEFAULT_TENANT, pageSize, pageToken).map((Page<ConversationThread> page) ->
+        String tenant = caller.require(Permission.THREADS_READ, "list threads").tenant();
+        return threads.list(tenant, pageSize, pageToken).map((Page<ConversationThread> page) ->
                 new ThreadPage(page.items().stream().map(ThreadSummary::of).toList(), page.nextPageToken()));
     }
 
@@ -73,7 +77,8 @@ public class ThreadsResource {
     @GET
     @Path("/{id}/handoffs")
     public Uni<List<HandoffRecord>> handoffs(@PathParam("id") String id) {
-        return handoffs.history(CallContext.DEFAULT_TENANT, id).map(list -> {
+        String tenant = caller.require(Permission.THREADS_READ, "read a thread's handoffs").tenant();
+        return handoffs.history(tenant, id).map(list -> {
             if (list == null) {
                 throw ApiException.notFound("no thread with id '" + id + "'");
             }
@@ -89,12 +94,12 @@ public class ThreadsResource {
         if (body == null || body.to() == null || body.to().isBlank()) {
             throw A2aException.invalidParams("the body must name the target agent: {\"to\": \"billing\", \"reason\": ...}");
         }
-        String tenant = CallContext.DEFAULT_TENANT;
-        return threads.get(tenant, id).onItem().transformToUni(found -> {
+        Caller who = caller.require(Permission.HANDOFF_INITIATE, "hand a thread off");
+        return threads.get(who.tenant(), id).onItem().transformToUni(found -> {
             if (found.isEmpty()) {
                 throw ApiException.notFound("no thread with id '" + id + "'");
             }
-            return handoffs.clientHandoff(tenant, id, new HandoffRequest(body.to(), body.reason(), null,
+            return handoffs.clientHandoff(who, id, new HandoffRequest(body.to(), body.reason(), null,
                     Boolean.TRUE.equals(body.expectReturn()), false), null);
         }).map(decision -> {
             if (!decision.accepted()) {
@@ -112,7 +117,7 @@ public class ThreadsResource {
         if (messages < 0 || messages > MAX_MESSAGES) {
             throw A2aException.invalidParams("messages must be between 0 and " + MAX_MESSAGES + ", got " + messages);
         }
-        String tenant = CallContext.DEFAULT_TENANT;
+        String tenant = caller.require(Permission.THREADS_READ, "read a thread").tenant();
         return threads.get(tenant, id).onItem().transformToUni(found -> {
             ConversationThread t = found.orElseThrow(() -> ApiException.notFound("no thread with id '" + id + "'"));
             return threads.messages(tenant, id, messages).map(list -> new ThreadView(t.id(), t.activeAgent(),

@@ -89,7 +89,7 @@ public class DemoAgents {
         router.post(rpcPath(FlakyAgent.NAME))
                 .handler(BodyHandler.create(false).setBodyLimit(api.maxBodyBytes()))
                 .handler(faults);
-        agents.forEach((name, agent) -> transport.mount(router, basePath(name), rpcPath(name), agent));
+        agents.forEach((name, agent) -> transport.mount(router, basePath(name), rpcPath(name), agent, false));
         LOG.infof("demo agents served at %s<name>: %s", ROOT, String.join(", ", agents.keySet()));
     }
 

@@ -10,7 +10,10 @@ import io.omniforge.a2a.Message;
 import io.omniforge.a2a.Part;
 import io.omniforge.a2a.Role;
 import io.omniforge.agent.AgentRegistry;
+import io.omniforge.security.AccessPolicy;
+import io.omniforge.security.Caller;
 import io.omniforge.security.ContextSanitizer;
+import io.omniforge.security.Permission;
 import io.omniforge.store.Db;
 import io.omniforge.thread.ConversationThread;
 import io.omniforge.thread.ThreadManager;
@@ -47,10 +50,12 @@ public class HandoffManager {
     private final Db db;
     private final io.omniforge.observability.AuditLog audit;
     private final io.omniforge.observability.Telemetry telemetry;
+    private final AccessPolicy policy;
 
     public HandoffManager(ThreadManager threads, AgentRegistry registry, HandoffConfig config, ContextSanitizer sanitizer,
             ObjectMapper mapper, Db db, io.omniforge.observability.AuditLog audit,
-            io.omniforge.observability.Telemetry telemetry) {
+            io.omniforge.observability.Telemetry telemetry, AccessPolicy policy) {
+        this.policy = policy;
         this.audit = audit;
         this.telemetry = telemetry;
         this.threads = threads;
@@ -89,8 +94,9 @@ public class HandoffManager {
      * A forward handoff is recorded as accepted (it becomes active once the target takes the conversation, see
      * {@link #activate}); a handback returns control at once; a refusal is recorded with the reason.
      */
-    public Uni<Decision> decide(String tenant, String threadId, String taskId, String from, HandoffRequest request,
+    public Uni<Decision> decide(Caller caller, String threadId, String taskId, String from, HandoffRequest request,
             String requestedBy, Message userMessage) {
+        String tenant = caller.tenant();
         return threads.getOrCreate(tenant, threadId).onItem().transformToUni(thread -> {
             List<String> stack = stack(thread.stateMetadata());
             String to = request.handBack() || (request.to() != null && !stack.isEmpty() && request.to().equals(stack.get(stack.size() - 1)))
@@ -99,7 +105,7 @@ public class HandoffManager {
             Instant now = Instant.now();
             HandoffRecord initiated = new HandoffRecord(UUID.randomUUID().toString(), from, to, request.reason(), requestedBy,
                     HandoffState.INITIATED, stack.size() + (back ? 0 : 1), request.expectReturn(), null, taskId, now, now);
-            return validate(thread, initiated, back).onItem().transformToUni(refusal -> {
+            return validate(caller, thread, initiated, back).onItem().transformToUni(refusal -> {
                 if (refusal.isPresent()) {
                     HandoffRecord rejected = initiated.with(HandoffState.REJECTED, refusal.get());
                     return record(tenant, threadId, rejected, null).map(t -> new Decision(rejected, null));
@@ -120,9 +126,15 @@ public class HandoffManager {
      * request, from the thread's active agent, and active at once when accepted. Without a message (the API), the
      * target gets the context with the next message of the thread.
      */
-    public Uni<Decision> clientHandoff(String tenant, String threadId, HandoffRequest request, Message message) {
+    public Uni<Decision> clientHandoff(Caller caller, String threadId, HandoffRequest request, Message message) {
+        String tenant = caller.tenant();
+        try {
+            policy.require(caller, Permission.HANDOFF_INITIATE, "hand a thread off");
+        } catch (RuntimeException denied) {
+            return Uni.createFrom().failure(denied);
+        }
         return threads.getOrCreate(tenant, threadId).onItem().transformToUni(thread ->
-                decide(tenant, threadId, null, thread.activeAgent(), request, CLIENT, message))
+                decide(caller, threadId, null, thread.activeAgent(), request, CLIENT, message))
                 .onItem().transformToUni(decision -> {
                     if (!decision.accepted() || decision.handBack()) {
                         return Uni.createFrom().item(decision);
@@ -290,15 +302,19 @@ public class HandoffManager {
     }
 
     /** Why the handoff is refused, or empty when it may go ahead. */
-    private Uni<Optional<String>> validate(ConversationThread thread, HandoffRecord h, boolean back) {
+    private Uni<Optional<String>> validate(Caller caller, ConversationThread thread, HandoffRecord h, boolean back) {
         if (h.to() == null) {
             return refuse(back ? "there is no agent to hand back to" : "the request names no target agent (\"to\")");
         }
         if (h.to().equals(h.from())) {
             return refuse("agent '" + h.from() + "' cannot hand the conversation off to itself");
         }
-        if (!registry.exists(h.to())) {
+        if (!registry.exists(thread.tenant(), h.to())) {
             return refuse("there is no agent named '" + h.to() + "'");
+        }
+        if (!policy.mayCall(caller, h.to())) {
+            return refuse(policy.deny(caller, "agent", h.to(), "hand off to '" + h.to() + "'", "'" + caller.principal()
+                    + "' may not call agent '" + h.to() + "' (omniforge.security.agents." + h.to() + ".roles)").getMessage());
         }
         if (back) {
             return Uni.createFrom().item(Optional.empty());
@@ -315,9 +331,9 @@ public class HandoffManager {
         }
         Uni<Optional<HandoffCapability>> source = CLIENT.equals(h.requestedBy()) || h.from() == null
                 ? Uni.createFrom().item(Optional.empty())
-                : registry.card(h.from()).map(card -> HandoffCapability.from(card, mapper))
+                : registry.card(thread.tenant(), h.from()).map(card -> HandoffCapability.from(card, mapper))
                         .onFailure().recoverWithItem(Optional.empty());
-        return Uni.combine().all().unis(registry.card(h.to()).map(card -> HandoffCapability.from(card, mapper)), source)
+        return Uni.combine().all().unis(registry.card(thread.tenant(), h.to()).map(card -> HandoffCapability.from(card, mapper)), source)
                 .asTuple()
                 .map(cards -> {
                     Optional<HandoffCapability> target = cards.getItem1();
@@ -371,7 +387,7 @@ public class HandoffManager {
     /** The target's context: what its card asks for (transcript, summary or none), sanitized on the way. */
     private Uni<Message> context(String tenant, ConversationThread thread, HandoffRecord h, HandoffRequest request,
             Message userMessage) {
-        return registry.card(h.to())
+        return registry.card(tenant, h.to())
                 .map(card -> HandoffCapability.from(card, mapper).map(HandoffCapability::context)
                         .orElse(HandoffCapability.ContextMode.SUMMARY))
                 .onItem().transformToUni(mode -> {

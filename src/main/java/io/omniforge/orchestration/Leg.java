@@ -74,7 +74,7 @@ final class Leg {
     }
 
     Uni<LegResult> run() {
-        return registry.target(agent)
+        return registry.target(sink.caller(), agent)
                 .onItem().transformToUni(target -> {
                     Message downstream = new Message(UUID.randomUUID().toString(), resumeContextId, resumeTaskId,
                             Role.ROLE_USER, input.parts(), null, null, null);
@@ -204,7 +204,7 @@ final class Leg {
         if (remote == null || ended()) {
             return Uni.createFrom().voidItem();
         }
-        return registry.target(agent)
+        return registry.target(sink.caller(), agent)
                 .onItem().transformToUni(t -> client.cancelTask(t, remote))
                 .replaceWithVoid()
                 .onFailure(A2aException.class::isInstance).invoke(f -> LOG.debugf("agent %s did not cancel %s: %s",

@@ -58,11 +58,14 @@ public class OrchestrationManager {
     private final String version;
     private final io.omniforge.observability.Telemetry telemetry;
     private final io.omniforge.observability.AuditLog audit;
+    private final io.omniforge.security.Authenticator authenticator;
 
     public OrchestrationManager(AgentRegistry registry, AgentClient client, FlowRegistry flows, OrchestrationConfig config,
             ContextSanitizer sanitizer, ObjectMapper mapper,
             @org.eclipse.microprofile.config.inject.ConfigProperty(name = "omniforge.gateway.version", defaultValue = "0.1.0")
-            String version, io.omniforge.observability.Telemetry telemetry, io.omniforge.observability.AuditLog audit) {
+            String version, io.omniforge.observability.Telemetry telemetry, io.omniforge.observability.AuditLog audit,
+            io.omniforge.security.Authenticator authenticator) {
+        this.authenticator = authenticator;
         this.version = version;
         this.telemetry = telemetry;
         this.audit = audit;
@@ -95,7 +98,7 @@ public class OrchestrationManager {
      *
      * @throws A2aException -32602 naming the field that is wrong
      */
-    public Optional<Plan> planFor(Map<String, Object> metadata) {
+    public Optional<Plan> planFor(String tenant, Map<String, Object> metadata) {
         if (metadata == null || !(metadata.get(OrchestrationCapability.URI) instanceof Map<?, ?> spec)) {
             return Optional.empty();
         }
@@ -106,7 +109,7 @@ public class OrchestrationManager {
             }
             Plan plan = flows.get(name).orElseThrow(() -> A2aException.invalidParams(FIELD + ".flow: unknown flow '"
                     + name + "'; flows: " + String.join(", ", flows.all().keySet())));
-            return Optional.of(plan.validate(this::callable, config.maxAgents(), "omniforge.flows." + name));
+            return Optional.of(plan.validate(a -> callable(tenant, a), config.maxAgents(), "omniforge.flows." + name));
         }
         if (spec.get("strategy") == null) {
             return Optional.empty();
@@ -117,18 +120,18 @@ public class OrchestrationManager {
                     plan.synthesizer(), plan.policy(), plan.deadline(), plan.agentTimeout(), plan.maxConcurrency(),
                     plan.routes());
         }
-        return Optional.of(plan.validate(this::callable, config.maxAgents(), FIELD));
+        return Optional.of(plan.validate(a -> callable(tenant, a), config.maxAgents(), FIELD));
     }
 
-    private boolean callable(String agent) {
-        return registry.exists(agent) || flows.get(agent).isPresent();
+    private boolean callable(String tenant, String agent) {
+        return registry.exists(tenant, agent) || flows.get(agent).isPresent();
     }
 
     /**
      * The agent a {@code route} plan picks for a message: the first agent whose configured rule matches the text,
      * else the agent whose card's skill tags appear most often in it, else the plan's first agent.
      */
-    public String route(Plan plan, Message message) {
+    public String route(String tenant, Plan plan, Message message) {
         String text = message.text();
         for (String agent : plan.agents()) {
             String rule = plan.routes().get(agent);
@@ -137,7 +140,7 @@ public class OrchestrationManager {
             }
         }
         String lower = text.toLowerCase(Locale.ROOT);
-        Map<String, AgentCard> cards = registry.cachedCards();
+        Map<String, AgentCard> cards = registry.cachedCards(tenant);
         return plan.agents().stream()
                 .max(Comparator.comparingInt((String agent) -> score(cards.get(agent), lower))
                         .thenComparing(agent -> -plan.agents().indexOf(agent)))
@@ -275,7 +278,8 @@ public class OrchestrationManager {
             case PARALLEL -> parallel(run, input);
             case RACE -> race(run, input);
             case QUORUM -> quorum(run, input);
-            case ROUTE -> leg(run, plan.agents().indexOf(route(plan, input)), route(plan, input), input, null)
+            case ROUTE -> leg(run, plan.agents().indexOf(route(run.sink.caller().tenant(), plan, input)),
+                    route(run.sink.caller().tenant(), plan, input), input, null)
                     .map(r -> r.ok() ? new Outcome(TaskState.TASK_STATE_COMPLETED, List.of(r), null, null)
                             : new Outcome(TaskState.TASK_STATE_FAILED, List.of(r), r.error(), null));
         };
@@ -305,6 +309,11 @@ public class OrchestrationManager {
             @Override
             public String contextId() {
                 return run.sink.contextId();
+            }
+
+            @Override
+            public io.omniforge.security.Caller caller() {
+                return run.sink.caller();
             }
 
             @Override
@@ -374,7 +383,7 @@ public class OrchestrationManager {
         List<String> agents = run.plan.agents();
         return Multi.createFrom().items(IntStream.range(0, agents.size()).boxed())
                 .onItem().transformToUni(i -> leg(run, i, agents.get(i), input, null)
-                        .call(r -> r.interrupted() && r.remoteTaskId() != null ? cancelAtAgent(r.agent(), r.remoteTaskId())
+                        .call(r -> r.interrupted() && r.remoteTaskId() != null ? cancelAtAgent(run, r.agent(), r.remoteTaskId())
                                 : Uni.createFrom().voidItem())
                         .map(r -> r.interrupted()
                         ? new LegResult(r.index(), r.agent(), TaskState.TASK_STATE_FAILED, r.output(), r.statusMessage(),
@@ -385,8 +394,8 @@ public class OrchestrationManager {
     }
 
     /** Best effort: the agent's task is canceled (a question nobody will answer); a failure is only logged. */
-    private Uni<Void> cancelAtAgent(String agent, String remoteTaskId) {
-        return registry.target(agent).onItem().transformToUni(t -> client.cancelTask(t, remoteTaskId)).replaceWithVoid()
+    private Uni<Void> cancelAtAgent(Run run, String agent, String remoteTaskId) {
+        return registry.target(run.sink.caller(), agent).onItem().transformToUni(t -> client.cancelTask(t, remoteTaskId)).replaceWithVoid()
                 .onFailure(A2aException.class::isInstance).invoke(f -> LOG.debugf("agent %s did not cancel %s: %s",
                         agent, remoteTaskId, f.getMessage()))
                 .onFailure(A2aException.class::isInstance).recoverWithNull();
@@ -582,13 +591,13 @@ public class OrchestrationManager {
                 List.of(io.omniforge.a2a.AgentInterface.jsonRpc(baseUrl + "/flows/" + name + "/a2a")),
                 new io.omniforge.a2a.AgentProvider("OmniForge", baseUrl), version, null,
                 new io.omniforge.a2a.AgentCapabilities(true, false, List.of(capability.toExtension(mapper, false)), false),
-                null, null, List.of("text/plain", "application/json"), List.of("text/plain", "application/json"),
+                authenticator.schemes(), authenticator.requirements(), List.of("text/plain", "application/json"), List.of("text/plain", "application/json"),
                 List.of(AgentSkill.of("flow:" + name, name, flows.description(name), tags(plan), null)), null, null);
     }
 
     private List<String> tags(Plan plan) {
         List<String> tags = new ArrayList<>(List.of("flow", plan.strategy().wire()));
-        Map<String, AgentCard> cards = registry.cachedCards();
+        Map<String, AgentCard> cards = registry.cachedCards(null);
         for (String agent : plan.agents()) {
             AgentCard card = cards.get(agent);
             if (card != null && card.skills() != null) {

@@ -12,5 +12,8 @@ public interface Sink {
 
     String contextId();
 
+    /** Whom the orchestration acts for: every agent it calls is checked against this caller's rules. */
+    io.omniforge.security.Caller caller();
+
     Uni<Void> emit(Emission emission);
 }

@@ -41,6 +41,9 @@ import io.omniforge.orchestration.Plan;
 import io.omniforge.orchestration.Strategy;
 import io.omniforge.api.ApiConfig;
 import io.omniforge.observability.Correlation;
+import io.omniforge.security.AccessPolicy;
+import io.omniforge.security.Caller;
+import io.omniforge.security.Permission;
 import io.omniforge.observability.Telemetry;
 import io.omniforge.store.Db;
 import io.omniforge.store.StoreConflictException;
@@ -87,13 +90,17 @@ public class TaskManager implements A2aService {
     private final OrchestrationManager orchestration;
     private final HandoffManager handoffs;
     private final Telemetry telemetry;
+    private final AccessPolicy policy;
+    private final io.omniforge.security.Authenticator authenticator;
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
 
     public TaskManager(AgentRegistry registry, AgentClient client, TaskStore store, ThreadManager threads,
             StreamRouter router, Db db, GatewayConfig config, ApiConfig api, ObjectMapper mapper,
             OrchestrationManager orchestration, HandoffManager handoffs,
             @ConfigProperty(name = "omniforge.entry-agent") Optional<String> entryAgent,
-            Telemetry telemetry) {
+            Telemetry telemetry, AccessPolicy policy, io.omniforge.security.Authenticator authenticator) {
+        this.policy = policy;
+        this.authenticator = authenticator;
         this.orchestration = orchestration;
         this.handoffs = handoffs;
         this.registry = registry;
@@ -144,7 +151,7 @@ public class TaskManager implements A2aService {
         Task task = r.task();
         Message userMessage = lastUserMessage(task);
         String from = run.agent();
-        return handoffs.decide(r.tenant(), task.contextId(), task.id(), from, request, from, userMessage)
+        return handoffs.decide(run.caller(), task.contextId(), task.id(), from, request, from, userMessage)
                 .onItem().transformToUni(decision -> {
                     HandoffRecord h = decision.record();
                     Map<String, Object> meta = Map.of("handoff", handoffMetadata(h));
@@ -166,7 +173,7 @@ public class TaskManager implements A2aService {
                             AgentMetadata.mark(null, h.to(), meta)));
                     return run.append(List.of(handedOver), null, null, List.of(TaskRun.answer(task, from)))
                             .chain(() -> threads.get(r.tenant(), task.contextId()))
-                            .chain(thread -> registry.target(h.to()).invoke(target -> {
+                            .chain(thread -> registry.target(run.caller(), h.to()).invoke(target -> {
                                 String remoteContext = thread.map(t -> t.stateMetadata().path("agents").path(h.to())
                                         .path("contextId")).filter(JsonNode::isTextual).map(JsonNode::asText).orElse(null);
                                 Message context = decision.context().withIds(remoteContext, null);
@@ -242,10 +249,10 @@ public class TaskManager implements A2aService {
             if (r.orchestration() != null) {
                 r.orchestration().legs().stream()
                         .filter(l -> l.remoteTaskId() != null && !isFinal(l.state()))
-                        .forEach(l -> cancelAtAgent(l.agent(), l.remoteTaskId()).subscribe().with(v -> { },
+                        .forEach(l -> cancelAtAgent(r.tenant(), l.agent(), l.remoteTaskId()).subscribe().with(v -> { },
                                 f -> LOG.debugf("could not cancel %s's task %s: %s", l.agent(), l.remoteTaskId(), f)));
             }
-            TaskRun run = new TaskRun(this, r);
+            TaskRun run = new TaskRun(this, r, Caller.system(r.tenant()));
             router.open(r.id(), r.lastSeq());
             runs.put(r.id(), run);
             run.failWith(new A2aException(A2aError.INTERNAL_ERROR,
@@ -263,9 +270,12 @@ public class TaskManager implements A2aService {
         router.close(run.id());
     }
 
-    /** Best effort: asks an agent to cancel its task; a failure is logged, the upstream task is canceled anyway. */
-    Uni<Void> cancelAtAgent(String agent, String remoteTaskId) {
-        return registry.target(agent)
+    /**
+     * Best effort: asks an agent to cancel its task; a failure is logged, the upstream task is canceled anyway. The
+     * service does it for the tenant (whoever may cancel the task may stop what it started).
+     */
+    Uni<Void> cancelAtAgent(String tenant, String agent, String remoteTaskId) {
+        return registry.target(Caller.system(tenant), agent)
                 .onItem().transformToUni(t -> client.cancelTask(t, remoteTaskId))
                 .onFailure(A2aException.class::isInstance).invoke(f -> LOG.infof(
                         "agent %s did not cancel its task %s: %s", agent, remoteTaskId, f.getMessage()))
@@ -348,7 +358,7 @@ public class TaskManager implements A2aService {
                 new AgentProvider("OmniForge", baseUrl),
                 config.version(), null,
                 new AgentCapabilities(true, false, List.of(capability.toExtension(mapper, false)), false),
-                null, null,
+                authenticator.schemes(), authenticator.requirements(),
                 List.of("text/plain", "application/json"), List.of("text/plain", "application/json"),
                 skills, null, null);
     }
@@ -410,14 +420,23 @@ public class TaskManager implements A2aService {
         if (message.taskId() != null && !message.taskId().isBlank()) {
             return resume(ctx, request);
         }
-        Optional<Plan> plan = orchestration.planFor(message.metadata()).or(() -> orchestration.planFor(request.metadata()));
-        String routed = plan.filter(p -> p.strategy() == Strategy.ROUTE).map(p -> orchestration.route(p, message)).orElse(null);
+        Optional<Plan> plan = orchestration.planFor(ctx.tenant(), message.metadata())
+                .or(() -> orchestration.planFor(ctx.tenant(), request.metadata()));
+        if (plan.isPresent()) {
+            policy.require(ctx.caller(), Permission.ORCHESTRATE, plan.get().flow() != null
+                    ? "run flow '" + plan.get().flow() + "'" : "run a " + plan.get().strategy().wire() + " orchestration");
+            if (plan.get().flow() != null) {
+                policy.requireAgent(ctx.caller(), plan.get().flow());
+            }
+        }
+        String routed = plan.filter(p -> p.strategy() == Strategy.ROUTE)
+                .map(p -> orchestration.route(ctx.tenant(), p, message)).orElse(null);
         String named = routed != null ? routed : Optional.ofNullable(AgentMetadata.agentIn(message.metadata()))
                 .orElse(AgentMetadata.agentIn(request.metadata()));
-        if (named != null && !registry.exists(named)) {
+        if (named != null && !registry.exists(ctx.tenant(), named)) {
             return Uni.createFrom().failure(A2aException.invalidParams("unknown agent '" + named + "' in message.metadata["
                     + OrchestrationCapability.URI + "].agent; known agents: "
-                    + String.join(", ", registry.list().stream().map(a -> a.name()).toList())));
+                    + String.join(", ", registry.list(ctx.tenant()).stream().map(a -> a.name()).toList())));
         }
         String contextId = message.contextId() != null && !message.contextId().isBlank()
                 ? message.contextId() : UUID.randomUUID().toString();
@@ -427,7 +446,7 @@ public class TaskManager implements A2aService {
         Optional<HandoffRequest> handoff = HandoffRequest.inMetadata(message.metadata(), mapper);
         if (handoff.isPresent() && named == null) {
             // The client moves the conversation: the message goes to the target, with the context the handoff built.
-            return handoffs.clientHandoff(ctx.tenant(), contextId, handoff.get(), message)
+            return handoffs.clientHandoff(ctx.caller(), contextId, handoff.get(), message)
                     .onItem().transformToUni(decision -> decision.accepted()
                             ? route(ctx, request, contextId, decision.record().to(), decision.context(), null)
                             : route(ctx, request, contextId, null, null, "the handoff to " + decision.record().to()
@@ -444,8 +463,9 @@ public class TaskManager implements A2aService {
             Message context, String notice) {
         return threads.get(ctx.tenant(), contextId).onItem().transformToUni(thread -> {
             String agent = named != null ? named
-                    : thread.map(t -> t.activeAgent()).filter(registry::exists).orElse(entryAgent.orElse(null));
-            if (agent == null || !registry.exists(agent)) {
+                    : thread.map(t -> t.activeAgent()).filter(a -> registry.exists(ctx.tenant(), a))
+                            .orElse(entryAgent.orElse(null));
+            if (agent == null || !registry.exists(ctx.tenant(), agent)) {
                 throw A2aException.invalidParams("no agent named in message.metadata[" + OrchestrationCapability.URI
                         + "].agent and " + (agent == null ? "no entry agent configured (omniforge.entry-agent)"
                         : "the entry agent '" + agent + "' is not registered"));
@@ -455,7 +475,7 @@ public class TaskManager implements A2aService {
             Uni<Message> handedOver = context != null ? Uni.createFrom().item(context)
                     : thread.isPresent() ? handoffs.pendingContext(ctx.tenant(), thread.get(), agent, request.message())
                     : Uni.createFrom().nullItem();
-            return handedOver.onItem().transformToUni(ctxMessage -> registry.target(agent).onItem().transformToUni(target ->
+            return handedOver.onItem().transformToUni(ctxMessage -> registry.target(ctx.caller(), agent).onItem().transformToUni(target ->
                     create(ctx, request, contextId, target, remoteContext, ctxMessage, notice)));
         });
     }
@@ -480,7 +500,7 @@ public class TaskManager implements A2aService {
             router.append(c, taskId, first);
             return null;
         }).onItem().transformToUni(ignored -> {
-            TaskRun run = new TaskRun(this, record);
+            TaskRun run = new TaskRun(this, record, ctx.caller());
             router.open(taskId, 1);
             runs.put(taskId, run);
             Message downstream = new Message(userMessage.messageId(), remoteContext, null, userMessage.role(),
@@ -519,7 +539,7 @@ public class TaskManager implements A2aService {
             router.append(c, taskId, first);
             return null;
         }).map(ignored -> {
-            TaskRun run = new TaskRun(this, record);
+            TaskRun run = new TaskRun(this, record, ctx.caller());
             router.open(taskId, 1);
             runs.put(taskId, run);
             Message input = new Message(userMessage.messageId(), null, null, userMessage.role(), userMessage.parts(),
@@ -559,8 +579,8 @@ public class TaskManager implements A2aService {
             if (record.orchestration() != null) {
                 return resumeOrchestrated(ctx, request, record);
             }
-            return registry.target(record.agent()).onItem().transformToUni(target -> {
-                TaskRun run = new TaskRun(this, record);
+            return registry.target(ctx.caller(), record.agent()).onItem().transformToUni(target -> {
+                TaskRun run = new TaskRun(this, record, ctx.caller());
                 if (runs.putIfAbsent(task.id(), run) != null) {
                     throw new A2aException(A2aError.UNSUPPORTED_OPERATION, "task " + task.id()
                             + " is already being resumed by another message");
@@ -605,7 +625,7 @@ public class TaskManager implements A2aService {
             throw new A2aException(A2aError.UNSUPPORTED_OPERATION, "task " + task.id() + " is " + task.status().state()
                     + " but its orchestration is not waiting on an agent");
         }
-        TaskRun run = new TaskRun(this, record);
+        TaskRun run = new TaskRun(this, record, ctx.caller());
         if (runs.putIfAbsent(task.id(), run) != null) {
             throw new A2aException(A2aError.UNSUPPORTED_OPERATION, "task " + task.id() + " is already being resumed");
         }
@@ -665,7 +685,7 @@ public class TaskManager implements A2aService {
             if (existing != null) {
                 run = existing;
             } else {
-                run = new TaskRun(this, record);
+                run = new TaskRun(this, record, ctx.caller());
                 router.open(record.id(), record.lastSeq());
                 TaskRun raced = runs.putIfAbsent(record.id(), run);
                 run = raced != null ? raced : run;
@@ -678,10 +698,10 @@ public class TaskManager implements A2aService {
                 target.stopFollowing();
                 LegRecord paused = current.orchestration().pausedLeg();
                 downstream = paused != null && paused.remoteTaskId() != null
-                        ? cancelAtAgent(paused.agent(), paused.remoteTaskId()) : Uni.createFrom().voidItem();
+                        ? cancelAtAgent(ctx.tenant(), paused.agent(), paused.remoteTaskId()) : Uni.createFrom().voidItem();
             } else if (current.remoteTaskId() != null) {
                 target.stopFollowing();
-                downstream = cancelAtAgent(current.agent(), current.remoteTaskId());
+                downstream = cancelAtAgent(ctx.tenant(), current.agent(), current.remoteTaskId());
             } else {
                 // The agent has not said which task is its own yet: cancel it there as soon as it does.
                 target.cancelWhenKnown();

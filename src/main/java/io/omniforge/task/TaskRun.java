@@ -22,6 +22,7 @@ import io.smallrye.mutiny.Uni;
 import io.omniforge.orchestration.Emission;
 import io.omniforge.orchestration.OrchestrationState;
 import io.omniforge.orchestration.Sink;
+import io.omniforge.security.Caller;
 import io.omniforge.handoff.HandoffRecord;
 import io.omniforge.handoff.HandoffRequest;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -44,6 +45,8 @@ final class TaskRun {
     private static final Logger LOG = Logger.getLogger(TaskRun.class);
 
     private final TaskManager owner;
+    /** Whom the run acts for: the agents it calls (a handoff's target too) are checked against this caller. */
+    private final Caller caller;
     private volatile String agent;
     private int generation;
     private HandoffRequest pendingHandoff;
@@ -64,8 +67,9 @@ final class TaskRun {
         }
     }
 
-    TaskRun(TaskManager owner, TaskRecord record) {
+    TaskRun(TaskManager owner, TaskRecord record, Caller caller) {
         this.owner = owner;
+        this.caller = caller;
         this.agent = record.agent();
         this.record = record;
         this.correlation = Correlation.with(Correlation.capture(), Correlation.TENANT, record.tenant(),
@@ -75,6 +79,10 @@ final class TaskRun {
 
     String id() {
         return record.id();
+    }
+
+    Caller caller() {
+        return caller;
     }
 
     synchronized TaskRecord record() {
@@ -121,7 +129,7 @@ final class TaskRun {
         owner.store().find(known.tenant(), id())
                 .onItem().transformToUni(stored -> remote != null && stored.isPresent()
                         && stored.get().task().status().state() == TaskState.TASK_STATE_CANCELED
-                        ? owner.cancelAtAgent(agent, remote) : Uni.createFrom().voidItem())
+                        ? owner.cancelAtAgent(caller.tenant(), agent, remote) : Uni.createFrom().voidItem())
                 .subscribe().with(v -> { }, e -> LOG.warnf("task %s: after it moved on elsewhere: %s", id(), e.getMessage()));
     }
 
@@ -213,7 +221,7 @@ final class TaskRun {
                 if (remote != null) {
                     cancelPending = false;
                     downstream = null;
-                    return owner.cancelAtAgent(agent, remote).replaceWith(Uni.createFrom().failure(new StopFollowing()));
+                    return owner.cancelAtAgent(caller.tenant(), agent, remote).replaceWith(Uni.createFrom().failure(new StopFollowing()));
                 }
                 return Uni.createFrom().voidItem();
             }
@@ -416,6 +424,11 @@ final class TaskRun {
             @Override
             public String contextId() {
                 return task.contextId();
+            }
+
+            @Override
+            public Caller caller() {
+                return caller;
             }
 
             @Override

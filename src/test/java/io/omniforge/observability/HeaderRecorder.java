@@ -30,11 +30,11 @@ public class HeaderRecorder {
         });
     }
 
-    void clear() {
+    public void clear() {
         received.clear();
     }
 
-    java.util.List<Map<String, String>> received() {
+    public java.util.List<Map<String, String>> received() {
         return java.util.List.copyOf(received);
     }
 }

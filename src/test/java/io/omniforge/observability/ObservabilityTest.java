@@ -151,20 +151,25 @@ class ObservabilityTest {
     void secretsSentByAClientNeverReachALogLine() {
         String key = "sk-test-CANARY" + randomHex(24);
         String token = "CANARY" + randomHex(24);
+        // A valid API key of the test configuration (tenant-a, admin), and a wrong one that is refused.
+        String valid = "admin-key";
         String text = "my key is " + key + " and my token " + token;
         for (String agent : List.of("echo", "flaky")) {
             String body = Rpc.request("SendMessage", Rpc.send(Rpc.message(
                     agent.equals("flaky") ? "fail:malformed " + text : text, agent)));
-            given().contentType("application/json").header("A2A-Version", "1.0").header("Authorization", "Bearer " + token)
+            given().contentType("application/json").header("A2A-Version", "1.0").header("Authorization", "Bearer " + valid)
                     .body(body).post("/a2a").then().statusCode(200);
         }
-        given().contentType("application/json").header("A2A-Version", "1.0").header("Authorization", "Bearer " + token)
+        given().contentType("application/json").header("A2A-Version", "1.0").header("Authorization", "Bearer " + valid)
                 .body(Rpc.request("SendStreamingMessage", Rpc.send(Rpc.message(text, "slow"))))
                 .post("/a2a").then().statusCode(200);
-        given().contentType("application/json").header("A2A-Version", "1.0").header("Authorization", "Bearer " + token)
+        given().contentType("application/json").header("A2A-Version", "1.0").header("Authorization", "Bearer " + valid)
                 .body(Rpc.request("SendMessage", Rpc.send(Rpc.message(text, "no-such-agent"))))
                 .post("/a2a").then().statusCode(200);
-        given().contentType("application/json").header("Authorization", "Bearer " + token)
+        given().contentType("application/json").header("A2A-Version", "1.0").header("Authorization", "Bearer " + token)
+                .body(Rpc.request("SendMessage", Rpc.send(Rpc.message(text, "echo"))))
+                .post("/a2a").then().statusCode(401);
+        given().contentType("application/json").header("Authorization", "Bearer " + valid)
                 .body("{\"name\":\"x\",\"url\":\"http://" + key + ".invalid\"}").post("/api/v1/agents");
         given().contentType("application/json").header("A2A-Version", "1.0")
                 .body("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"SendMessage\",\"params\":{\"message\":\"" + key + "\"}}")
@@ -176,6 +181,7 @@ class ObservabilityTest {
         for (LogCapture.Line line : lines) {
             assertFalse(line.all().contains(key), "the API key reached a log line: " + line);
             assertFalse(line.all().contains(token), "the bearer token reached a log line: " + line);
+            assertFalse(line.all().contains(valid), "the API key reached a log line: " + line);
         }
     }
 

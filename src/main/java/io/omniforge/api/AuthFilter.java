@@ -1,0 +1,106 @@
+package io.omniforge.api;
+
+import com.fasterxml.jackson.databind.node.NullNode;
+import io.omniforge.a2a.A2aError;
+import io.omniforge.a2a.A2aException;
+import io.omniforge.observability.Correlation;
+import io.omniforge.security.Authenticator;
+import io.omniforge.security.Caller;
+import io.quarkus.vertx.http.runtime.filters.Filters;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Authenticates every request to the orchestrator's endpoints (its JSON-RPC endpoint, the flows' endpoints and
+ * the management API) before any route runs, and leaves the {@link Caller} on the routing context. Public: the
+ * agent cards, {@code /q/*} (health, metrics) and the demo agents (which stand for agents of their own).
+ * A refusal is HTTP 401 with {@code WWW-Authenticate}: a JSON-RPC error -32050 on JSON-RPC endpoints, the API's
+ * error JSON elsewhere.
+ */
+@ApplicationScoped
+public class AuthFilter {
+
+    private static final String KEY = Caller.class.getName();
+    private static final String CARD = "/.well-known/agent-card.json";
+
+    private final Authenticator authenticator;
+    private final JsonRpcTransport transport;
+    private final ApiConfig config;
+
+    public AuthFilter(Authenticator authenticator, JsonRpcTransport transport, ApiConfig config) {
+        this.authenticator = authenticator;
+        this.transport = transport;
+        this.config = config;
+    }
+
+    /** The caller of a request that went through this filter. */
+    public static Caller caller(RoutingContext ctx) {
+        Caller caller = ctx.get(KEY);
+        if (caller == null) {
+            throw new A2aException(A2aError.UNAUTHENTICATED, "the request was not authenticated");
+        }
+        return caller;
+    }
+
+    void register(@Observes Filters filters) {
+        // Before the routes and the REST layer; after Quarkus' own early filters.
+        filters.register(this::filter, 100);
+    }
+
+    private void filter(RoutingContext ctx) {
+        String path = ctx.normalizedPath();
+        if (!protectedPath(path)) {
+            ctx.next();
+            return;
+        }
+        String token;
+        try {
+            token = authenticator.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION), path);
+            if (token == null) {
+                proceed(ctx, authenticator.anonymous(path));
+            } else if (Authenticator.looksLikeJwt(token)) {
+                // Verifying may load a key: on a worker, then back on this request's context.
+                ctx.vertx().<Caller>executeBlocking(() -> authenticator.verifyJwt(token, path), false)
+                        .onComplete(result -> {
+                            if (result.succeeded()) {
+                                proceed(ctx, result.result());
+                            } else {
+                                refuse(ctx, path, result.cause());
+                            }
+                        });
+            } else {
+                proceed(ctx, authenticator.verifyKey(token, ctx.request().getHeader(Authenticator.ON_BEHALF_OF), path));
+            }
+        } catch (RuntimeException e) {
+            refuse(ctx, path, e);
+        }
+    }
+
+    private void proceed(RoutingContext ctx, Caller caller) {
+        ctx.put(KEY, caller);
+        Correlation.put(Correlation.TENANT, caller.tenant());
+        ctx.next();
+    }
+
+    private boolean protectedPath(String path) {
+        if (path.endsWith(CARD) || path.startsWith("/q/")) {
+            return false;
+        }
+        return path.equals(config.jsonRpcPath()) || path.startsWith("/api/") || path.startsWith("/flows/");
+    }
+
+    private void refuse(RoutingContext ctx, String path, Throwable failure) {
+        A2aException e = failure instanceof A2aException a ? a
+                : new A2aException(A2aError.UNAUTHENTICATED, "the credentials could not be verified");
+        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"omniforge\"");
+        int status = e.error().httpStatus();
+        if (path.startsWith("/api/")) {
+            transport.writeJson(ctx.response(), status, ApiError.of(status,
+                    jakarta.ws.rs.core.Response.Status.fromStatusCode(status).name(), e.getMessage(), e.error().reason()));
+        } else {
+            transport.writeError(ctx.response(), status, NullNode.getInstance(), e);
+        }
+    }
+}
