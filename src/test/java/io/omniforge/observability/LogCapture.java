@@ -17,15 +17,15 @@ import org.jboss.logmanager.ExtLogRecord;
  * Captures the log records of the running application in memory, with the MDC each was logged with (copied on the
  * logging thread, as a real handler would see it). Bounded: past {@link #MAX} records the oldest are dropped.
  */
-final class LogCapture extends Handler implements AutoCloseable {
+public final class LogCapture extends Handler implements AutoCloseable {
 
     static final int MAX = 20_000;
 
     /** One captured line: what a log reader would see of it. */
-    record Line(String logger, Level level, String thread, String message, Map<String, String> mdc, String thrown) {
+    public record Line(String logger, Level level, String thread, String message, Map<String, String> mdc, String thrown) {
 
         /** Everything of the line as text: message, MDC values and the stack trace with its messages. */
-        String all() {
+        public String all() {
             return message + " " + mdc + " " + thrown;
         }
     }
@@ -38,7 +38,7 @@ final class LogCapture extends Handler implements AutoCloseable {
     }
 
     /** Starts capturing every record that reaches the root logger. */
-    static LogCapture install() {
+    public static LogCapture install() {
         LogCapture capture = new LogCapture();
         Logger.getLogger("").addHandler(capture);
         return capture;
@@ -61,11 +61,11 @@ final class LogCapture extends Handler implements AutoCloseable {
         }
     }
 
-    List<Line> lines() {
+    public List<Line> lines() {
         return new ArrayList<>(lines);
     }
 
-    List<Line> containing(String text) {
+    public List<Line> containing(String text) {
         return lines().stream().filter(l -> l.message().contains(text)).toList();
     }
 
