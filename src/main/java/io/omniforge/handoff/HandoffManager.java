@@ -10,10 +10,12 @@ import io.omniforge.a2a.Message;
 import io.omniforge.a2a.Part;
 import io.omniforge.a2a.Role;
 import io.omniforge.agent.AgentRegistry;
+import io.omniforge.observability.Correlation;
 import io.omniforge.security.AccessPolicy;
 import io.omniforge.security.Caller;
 import io.omniforge.security.ContextSanitizer;
 import io.omniforge.security.Permission;
+import io.omniforge.security.Sanitized;
 import io.omniforge.store.Db;
 import io.omniforge.thread.ConversationThread;
 import io.omniforge.thread.ThreadManager;
@@ -25,6 +27,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -104,7 +107,8 @@ public class HandoffManager {
             boolean back = to != null && !stack.isEmpty() && to.equals(stack.get(stack.size() - 1));
             Instant now = Instant.now();
             HandoffRecord initiated = new HandoffRecord(UUID.randomUUID().toString(), from, to, request.reason(), requestedBy,
-                    HandoffState.INITIATED, stack.size() + (back ? 0 : 1), request.expectReturn(), null, taskId, now, now);
+                    HandoffState.INITIATED, stack.size() + (back ? 0 : 1), request.expectReturn(), null, taskId, now, now,
+                    null);
             return validate(caller, thread, initiated, back).onItem().transformToUni(refusal -> {
                 if (refusal.isPresent()) {
                     HandoffRecord rejected = initiated.with(HandoffState.REJECTED, refusal.get());
@@ -115,8 +119,14 @@ public class HandoffManager {
                             initiated.with(HandoffState.RETURNED, null), null));
                 }
                 HandoffRecord accepted = initiated.with(HandoffState.ACCEPTED, null);
-                return context(tenant, thread, accepted, request, userMessage).onItem().transformToUni(context ->
-                        record(tenant, threadId, accepted, null).map(t -> new Decision(accepted, context)));
+                if (CLIENT.equals(requestedBy) && userMessage == null) {
+                    // A client's handoff without a message: the context goes with the thread's next message.
+                    return record(tenant, threadId, accepted, null).map(t -> new Decision(accepted, null));
+                }
+                return context(tenant, thread, accepted, request, userMessage).onItem().transformToUni(context -> {
+                    HandoffRecord sanitized = accepted.withRedactions(context.counts());
+                    return record(tenant, threadId, sanitized, null).map(t -> new Decision(sanitized, context.message()));
+                });
             });
         });
     }
@@ -159,10 +169,10 @@ public class HandoffManager {
     }
 
     /**
-     * The context a client's handoff owes its target, built now for the target's first message: empty when the
-     * thread owes none (or not to this agent).
+     * The context a client's handoff owes its target, built now for the target's first message, with the handoff's
+     * record and what the sanitizer redacted from it: empty when the thread owes none (or not to this agent).
      */
-    public Uni<Message> pendingContext(String tenant, ConversationThread thread, String agent, Message message) {
+    public Uni<Decision> pendingContext(String tenant, ConversationThread thread, String agent, Message message) {
         String id = thread.stateMetadata().path("handoff").path("pendingContext").asText(null);
         if (id == null) {
             return Uni.createFrom().nullItem();
@@ -171,13 +181,25 @@ public class HandoffManager {
         if (h.isEmpty()) {
             return Uni.createFrom().nullItem();
         }
-        return context(tenant, thread, h.get(), new HandoffRequest(h.get().to(), h.get().reason(), null, false, false), message);
+        HandoffRecord owed = h.get();
+        return context(tenant, thread, owed, new HandoffRequest(owed.to(), owed.reason(), null, false, false), message)
+                .map(context -> new Decision(owed.withRedactions(context.counts()), context.message()));
     }
 
-    /** Inside the write that sends it: the owed context has been delivered. */
-    public void contextDelivered(Connection c, String tenant, String threadId) throws SQLException {
+    /**
+     * Inside the write that sends it: the owed context has been delivered, and the handoff's record keeps what was
+     * redacted from it (only that field is written: the rest of the record may have moved on).
+     */
+    public void contextDelivered(Connection c, String tenant, String threadId, HandoffRecord delivered) throws SQLException {
         threads.updateState(c, tenant, threadId, state -> {
             handoffNode(state).remove("pendingContext");
+            if (delivered.redactions() != null) {
+                historyNode(state).forEach(h -> {
+                    if (delivered.id().equals(h.path("id").asText())) {
+                        ((ObjectNode) h).set("redactions", mapper.valueToTree(delivered.redactions()));
+                    }
+                });
+            }
             return state;
         });
     }
@@ -384,8 +406,11 @@ public class HandoffManager {
         return n;
     }
 
-    /** The target's context: what its card asks for (transcript, summary or none), sanitized on the way. */
-    private Uni<Message> context(String tenant, ConversationThread thread, HandoffRecord h, HandoffRequest request,
+    /**
+     * The target's context: what its card asks for (transcript, summary or none) and the user's message, sanitized on
+     * the way (everything in it comes from the source agent or its conversation, not from the target's own client).
+     */
+    private Uni<Sanitized> context(String tenant, ConversationThread thread, HandoffRecord h, HandoffRequest request,
             Message userMessage) {
         return registry.card(tenant, h.to())
                 .map(card -> HandoffCapability.from(card, mapper).map(HandoffCapability::context)
@@ -411,7 +436,9 @@ public class HandoffManager {
                     }
                     Message context = new Message(UUID.randomUUID().toString(), null, null, Role.ROLE_USER, parts,
                             null, null, null);
-                    return sanitizer.sanitize(context, h.from() == null ? CLIENT : h.from(), h.to());
+                    Map<String, String> correlation = Correlation.with(Correlation.capture(), Correlation.TENANT, tenant,
+                            Correlation.THREAD_ID, thread.id(), Correlation.TASK_ID, h.taskId(), Correlation.HANDOFF_ID, h.id());
+                    return Correlation.call(correlation, () -> sanitizer.sanitize(context, h.from() == null ? CLIENT : h.from(), h.to()));
                 });
     }
 

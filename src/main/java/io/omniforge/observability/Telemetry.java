@@ -21,7 +21,6 @@ import java.util.function.BiConsumer;
 
 /**
  * Metrics and spans of the gateway, in one place: the names are constants here and listed in docs/OPERATIONS.md.
- * The orchestration, handoff and sanitizer names are reserved for those features and not emitted yet.
  */
 @ApplicationScoped
 public class Telemetry {
@@ -32,11 +31,11 @@ public class Telemetry {
     public static final String SSE_STREAMS_OPEN = "omniforge.sse.streams.open";
     /** Counter: upstream tasks that reached a terminal state; tags agent, outcome. */
     public static final String TASKS = "omniforge.tasks";
-    /** Reserved. Timer: orchestration duration; tags strategy, outcome. */
+    /** Timer: orchestration duration; tags strategy, outcome. */
     public static final String ORCHESTRATIONS = "omniforge.orchestrations";
-    /** Reserved. Counter: handoffs; tags outcome. */
+    /** Counter: handoffs; tags outcome. */
     public static final String HANDOFFS = "omniforge.handoffs";
-    /** Reserved. Counter: values redacted by the context sanitizer; tag kind. */
+    /** Counter: values redacted by the context sanitizer; tag kind. */
     public static final String SANITIZER_REDACTIONS = "omniforge.sanitizer.redactions";
 
     /** The span attribute naming the agent of a downstream call. */
@@ -151,5 +150,14 @@ public class Telemetry {
                 .tag("outcome", outcome)
                 .register(registry)
                 .increment();
+    }
+
+    /** The context sanitizer redacted {@code count} values of one kind ({@value #SANITIZER_REDACTIONS}). */
+    public void redacted(String kind, int count) {
+        Counter.builder(SANITIZER_REDACTIONS)
+                .description("Values the context sanitizer redacted, by kind")
+                .tag("kind", kind)
+                .register(registry)
+                .increment(count);
     }
 }

@@ -16,7 +16,9 @@ import io.omniforge.a2a.TaskStatus;
 import io.omniforge.a2a.TaskStatusUpdateEvent;
 import io.omniforge.agent.AgentClient;
 import io.omniforge.agent.AgentRegistry;
+import io.omniforge.observability.Correlation;
 import io.omniforge.security.ContextSanitizer;
+import io.omniforge.security.Sanitized;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -186,9 +188,16 @@ public class OrchestrationManager {
                 if (r.error() != null) {
                     m.put("error", r.error());
                 }
+                if (r.redactions() != null) {
+                    m.put("redactions", r.redactions());
+                }
                 l.add(m);
             }
             entry.put("legs", l);
+            Map<String, Integer> redactions = Sanitized.sum(legs.stream().map(LegRecord::redactions).toList());
+            if (redactions != null) {
+                entry.put("redactions", redactions);
+            }
         }
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put(OrchestrationCapability.URI, entry);
@@ -236,6 +245,7 @@ public class OrchestrationManager {
         Run run = new Run(state.plan(), sink);
         state.legs().stream().filter(l -> state.paused() == null || l.index() < state.paused())
                 .forEach(l -> run.records.put(l.index(), l));
+        state.legs().stream().filter(l -> l.redactions() != null).forEach(l -> run.redactions.put(l.index(), l.redactions()));
         LegRecord paused = state.pausedLeg();
         if (paused == null) {
             return Uni.createFrom().failure(new IllegalStateException("the orchestration is not paused"));
@@ -243,21 +253,30 @@ public class OrchestrationManager {
         return execute(run, reply, paused.index(), paused).chain(outcome -> finish(run, outcome));
     }
 
-    /** The state of one execution: the plan, the sink, each leg's record, the results in completion order. */
+    /**
+     * The state of one execution: the plan, the sink, each leg's record, what the sanitizer redacted from each leg's
+     * input, the results in completion order, and the log correlation of the request that started it (its legs run
+     * on other threads).
+     */
     private static final class Run {
         final Plan plan;
         final Sink sink;
         final Map<Integer, LegRecord> records = new ConcurrentHashMap<>();
+        final Map<Integer, Map<String, Integer>> redactions = new ConcurrentHashMap<>();
         final List<LegResult> finished = java.util.Collections.synchronizedList(new ArrayList<>());
         final long started = System.nanoTime();
+        final Map<String, String> correlation;
 
         Run(Plan plan, Sink sink) {
             this.plan = plan;
             this.sink = sink;
+            this.correlation = Correlation.with(Correlation.capture(), Correlation.THREAD_ID, sink.contextId(),
+                    Correlation.TASK_ID, sink.taskId(), Correlation.ORCHESTRATION_ID, sink.taskId());
         }
 
         List<LegRecord> legs() {
-            return records.values().stream().sorted(Comparator.comparingInt(LegRecord::index)).toList();
+            return records.values().stream().sorted(Comparator.comparingInt(LegRecord::index))
+                    .map(r -> r.withRedactions(redactions.get(r.index()))).toList();
         }
 
         List<LegResult> finishedSnapshot() {
@@ -274,12 +293,12 @@ public class OrchestrationManager {
     private Uni<Outcome> execute(Run run, Message input, int from, LegRecord resume) {
         Plan plan = run.plan;
         Uni<Outcome> work = switch (plan.strategy()) {
-            case SEQUENTIAL -> chain(run, from, input, resume);
+            case SEQUENTIAL -> chain(run, from, input, null, resume);
             case PARALLEL -> parallel(run, input);
             case RACE -> race(run, input);
             case QUORUM -> quorum(run, input);
             case ROUTE -> leg(run, plan.agents().indexOf(route(run.sink.caller().tenant(), plan, input)),
-                    route(run.sink.caller().tenant(), plan, input), input, null)
+                    route(run.sink.caller().tenant(), plan, input), input, null, null)
                     .map(r -> r.ok() ? new Outcome(TaskState.TASK_STATE_COMPLETED, List.of(r), null, null)
                             : new Outcome(TaskState.TASK_STATE_FAILED, List.of(r), r.error(), null));
         };
@@ -296,9 +315,21 @@ public class OrchestrationManager {
                         run.finishedSnapshot(), f.getMessage(), null));
     }
 
-    /** One agent's part, recorded as it ends. */
-    private Uni<LegResult> leg(Run run, int index, String agent, Message input, LegRecord resume) {
-        Message crossing = sanitizer.sanitize(input, index == 0 ? "client" : "orchestration", agent);
+    /**
+     * One agent's part, recorded as it ends. {@code from} says whose content the input is: null for the client's own
+     * message (or reply), which the client sends to the agents it asked for, else the agent (or agents) whose output
+     * it is. That is a crossing from one agent to another: the input goes through the sanitizer, and the part records
+     * what was redacted.
+     */
+    private Uni<LegResult> leg(Run run, int index, String agent, Message input, String from, LegRecord resume) {
+        Message crossing = input;
+        if (from != null) {
+            Sanitized sanitized = Correlation.call(run.correlation, () -> sanitizer.sanitize(input, from, agent));
+            crossing = sanitized.message();
+            if (sanitized.redacted()) {
+                run.redactions.put(index, sanitized.counts());
+            }
+        }
         run.records.put(index, new LegRecord(index, agent, TaskState.TASK_STATE_SUBMITTED.name(), null, null, null));
         Sink recording = new Sink() {
             @Override
@@ -382,7 +413,7 @@ public class OrchestrationManager {
     private Multi<LegResult> legsOf(Run run, Message input) {
         List<String> agents = run.plan.agents();
         return Multi.createFrom().items(IntStream.range(0, agents.size()).boxed())
-                .onItem().transformToUni(i -> leg(run, i, agents.get(i), input, null)
+                .onItem().transformToUni(i -> leg(run, i, agents.get(i), input, null, null)
                         .call(r -> r.interrupted() && r.remoteTaskId() != null ? cancelAtAgent(run, r.agent(), r.remoteTaskId())
                                 : Uni.createFrom().voidItem())
                         .map(r -> r.interrupted()
@@ -407,8 +438,11 @@ public class OrchestrationManager {
         }
     }
 
-    /** A pipeline: each agent's output is the next one's input; a question from an agent pauses it. */
-    private Uni<Outcome> chain(Run run, int index, Message input, LegRecord resume) {
+    /**
+     * A pipeline: each agent's output is the next one's input (sanitized on the way); a question from an agent pauses
+     * it. {@code from} is the agent whose output {@code input} is, or null for the client's message.
+     */
+    private Uni<Outcome> chain(Run run, int index, Message input, String from, LegRecord resume) {
         List<String> agents = run.plan.agents();
         if (index >= agents.size()) {
             List<LegResult> results = run.finishedSnapshot();
@@ -417,13 +451,12 @@ public class OrchestrationManager {
             return Uni.createFrom().item(new Outcome(any ? TaskState.TASK_STATE_COMPLETED : TaskState.TASK_STATE_FAILED,
                     results, why, null));
         }
-        return leg(run, index, agents.get(index), input, resume).onItem().transformToUni(r -> {
+        return leg(run, index, agents.get(index), input, from, resume).onItem().transformToUni(r -> {
             if (r.interrupted()) {
                 return Uni.createFrom().item(new Outcome(r.state(), run.finishedSnapshot(), null, r));
             }
             failFast(run, r);
-            Message next = r.ok() ? handOver(r) : input;
-            return chain(run, index + 1, next, null);
+            return r.ok() ? chain(run, index + 1, handOver(r), r.agent(), null) : chain(run, index + 1, input, from, null);
         });
     }
 
@@ -561,7 +594,9 @@ public class OrchestrationManager {
         Message input = new Message(UUID.randomUUID().toString(), null, null, Role.ROLE_USER,
                 List.of(Part.text(collected)), null, null, null);
         int index = plan.agents().size();
-        return leg(run, index, plan.synthesizer(), input, null).map(r -> {
+        String from = ok.stream().sorted(Comparator.comparingInt(LegResult::index)).map(LegResult::agent).distinct()
+                .collect(java.util.stream.Collectors.joining(","));
+        return leg(run, index, plan.synthesizer(), input, from, null).map(r -> {
             if (r.ok()) {
                 return r.output();
             }

@@ -1,23 +1,137 @@
 package io.omniforge.security;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omniforge.a2a.Message;
+import io.omniforge.a2a.Part;
+import io.omniforge.observability.AuditEvent;
+import io.omniforge.observability.AuditLog;
+import io.omniforge.observability.Telemetry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
- * Everything that crosses from one agent to another goes through here: a pipeline's hand-over, the results given
- * to a synthesizer, (later) a handoff's context. The redaction rules (secrets, personal data) come with the
- * security issue; until then the crossing points already call this bean, so adding rules changes one place.
+ * Everything that crosses from one agent to another goes through here: a handoff's context, a pipeline's hand-over
+ * from one stage to the next, the collected results given to a synthesizer. Secrets and personal data in the text
+ * parts, the {@code data} parts (every string of the JSON, and the whole value of a field named like a credential),
+ * the file parts' names and URLs, and the metadata are replaced by typed placeholders ({@code [REDACTED:EMAIL]}),
+ * by the rules of the receiving agent's trust level ({@link Trust}) and the configured patterns. What was redacted is
+ * counted by kind, audited ({@code sanitizer.redacted}) and measured; no value is ever kept or logged.
+ *
+ * <p>Pure computation on precompiled expressions: safe to call on an event-loop thread. See docs/SECURITY.md.
  */
 @ApplicationScoped
 public class ContextSanitizer {
 
+    private static final TypeReference<Map<String, Object>> METADATA = new TypeReference<>() {
+    };
+
+    private final SanitizerConfig config;
+    private final Map<Trust, Redactor> redactors = new EnumMap<>(Trust.class);
+    private final ObjectMapper mapper;
+    private final AuditLog audit;
+    private final Telemetry telemetry;
+
     /**
-     * The message as the receiving agent may see it.
-     *
-     * @param from the agent the content comes from (or "client")
-     * @param to the agent that will receive it
+     * @throws IllegalArgumentException when a configured pattern or {@code strict-min-digits} cannot be used, so that
+     *         the service does not start with rules it cannot apply
      */
-    public Message sanitize(Message message, String from, String to) {
-        return message;
+    public ContextSanitizer(SanitizerConfig config, ObjectMapper mapper, AuditLog audit, Telemetry telemetry) {
+        this.config = config;
+        this.mapper = mapper;
+        this.audit = audit;
+        this.telemetry = telemetry;
+        if (config.strictMinDigits() < 1) {
+            throw new IllegalArgumentException("omniforge.sanitizer.strict-min-digits must be at least 1, got "
+                    + config.strictMinDigits());
+        }
+        List<Rule> configured = Rules.configured(config.patterns());
+        for (Trust trust : Trust.values()) {
+            List<Rule> rules = new ArrayList<>(configured);
+            rules.addAll(Rules.secrets());
+            if (trust != Trust.TRUSTED) {
+                rules.addAll(Rules.personal());
+            }
+            if (trust == Trust.STRICT) {
+                rules.addAll(Rules.strict(config.strictMinDigits()));
+            }
+            redactors.put(trust, new Redactor(rules));
+        }
+    }
+
+    /** The trust level of an agent that receives a crossing. */
+    public Trust trustOf(String agent) {
+        SanitizerConfig.AgentRules rules = agent == null ? null : config.agents().get(agent);
+        return rules != null ? rules.trust() : config.defaultTrust();
+    }
+
+    /**
+     * The message as the receiving agent may see it, with what was redacted. Findings are audited
+     * ({@code sanitizer.redacted}, with the correlation fields of the caller's MDC) and counted per kind
+     * ({@code omniforge.sanitizer.redactions}).
+     *
+     * @param from the agent (or agents, comma-separated) the content comes from, or {@code client}
+     * @param to the agent that will receive it; its trust level chooses the rules
+     */
+    public Sanitized sanitize(Message message, String from, String to) {
+        if (!config.enabled() || message == null) {
+            return Sanitized.unchanged(message);
+        }
+        Trust trust = trustOf(to);
+        Redactor redactor = redactors.get(trust);
+        Map<String, Integer> counts = new TreeMap<>();
+        List<Part> parts = new ArrayList<>(message.parts().size());
+        for (Part part : message.parts()) {
+            parts.add(part(part, redactor, counts));
+        }
+        Map<String, Object> metadata = metadata(message.metadata(), redactor, counts);
+        if (counts.isEmpty()) {
+            return Sanitized.unchanged(message);
+        }
+        Sanitized sanitized = new Sanitized(new Message(message.messageId(), message.contextId(), message.taskId(),
+                message.role(), parts, metadata, message.extensions(), message.referenceTaskIds()), counts);
+        observe(sanitized, from, to, trust);
+        return sanitized;
+    }
+
+    private Part part(Part part, Redactor redactor, Map<String, Integer> counts) {
+        String text = redactor.redact(part.text(), counts);
+        JsonNode data = redactor.redact(part.data(), counts);
+        String url = redactor.redact(part.url(), counts);
+        String filename = redactor.redact(part.filename(), counts);
+        Map<String, Object> metadata = metadata(part.metadata(), redactor, counts);
+        // Raw bytes are passed as they are: the sanitizer reads text, not files (docs/SECURITY.md).
+        boolean same = text == part.text() && data == part.data() && url == part.url() && filename == part.filename()
+                && metadata == part.metadata();
+        return same ? part : new Part(text, part.raw(), url, data, part.mediaType(), filename, metadata);
+    }
+
+    private Map<String, Object> metadata(Map<String, Object> metadata, Redactor redactor, Map<String, Integer> counts) {
+        if (metadata == null || metadata.isEmpty()) {
+            return metadata;
+        }
+        JsonNode tree = mapper.valueToTree(metadata);
+        JsonNode redacted = redactor.redact(tree, counts);
+        return redacted == tree ? metadata : mapper.convertValue(redacted, METADATA);
+    }
+
+    /** Kinds and counts only: the values are gone by now, and are never passed here. */
+    private void observe(Sanitized sanitized, String from, String to, Trust trust) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("from", from == null ? "none" : from);
+        fields.put("to", to == null ? "none" : to);
+        fields.put("trust", trust.name().toLowerCase(java.util.Locale.ROOT));
+        fields.put("kinds", sanitized.counts().entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                .collect(Collectors.joining(",")));
+        fields.put("redactions", sanitized.total());
+        audit.record(AuditEvent.SANITIZER_REDACTED, fields);
+        sanitized.counts().forEach(telemetry::redacted);
     }
 }

@@ -448,7 +448,7 @@ public class TaskManager implements A2aService {
             // The client moves the conversation: the message goes to the target, with the context the handoff built.
             return handoffs.clientHandoff(ctx.caller(), contextId, handoff.get(), message)
                     .onItem().transformToUni(decision -> decision.accepted()
-                            ? route(ctx, request, contextId, decision.record().to(), decision.context(), null)
+                            ? route(ctx, request, contextId, decision.record().to(), decision, null)
                             : route(ctx, request, contextId, null, null, "the handoff to " + decision.record().to()
                                     + " was refused: " + decision.record().detail()));
         }
@@ -456,11 +456,12 @@ public class TaskManager implements A2aService {
     }
 
     /**
-     * Sends a message to {@code named}, else the thread's active agent, else the entry agent. {@code context}, when
-     * given, replaces what the agent receives (a handoff's context); {@code notice} is said to the client first.
+     * Sends a message to {@code named}, else the thread's active agent, else the entry agent. {@code handoff}, when
+     * given, is a client's handoff whose (sanitized) context replaces what the agent receives; {@code notice} is said
+     * to the client first.
      */
     private Uni<Started> route(CallContext ctx, SendMessageRequest request, String contextId, String named,
-            Message context, String notice) {
+            HandoffManager.Decision handoff, String notice) {
         return threads.get(ctx.tenant(), contextId).onItem().transformToUni(thread -> {
             String agent = named != null ? named
                     : thread.map(t -> t.activeAgent()).filter(a -> registry.exists(ctx.tenant(), a))
@@ -472,16 +473,16 @@ public class TaskManager implements A2aService {
             }
             String remoteContext = thread.map(t -> t.stateMetadata().path("agents").path(agent).path("contextId"))
                     .filter(JsonNode::isTextual).map(JsonNode::asText).orElse(null);
-            Uni<Message> handedOver = context != null ? Uni.createFrom().item(context)
+            Uni<HandoffManager.Decision> handedOver = handoff != null ? Uni.createFrom().item(handoff)
                     : thread.isPresent() ? handoffs.pendingContext(ctx.tenant(), thread.get(), agent, request.message())
                     : Uni.createFrom().nullItem();
-            return handedOver.onItem().transformToUni(ctxMessage -> registry.target(ctx.caller(), agent).onItem().transformToUni(target ->
-                    create(ctx, request, contextId, target, remoteContext, ctxMessage, notice)));
+            return handedOver.onItem().transformToUni(owed -> registry.target(ctx.caller(), agent).onItem().transformToUni(target ->
+                    create(ctx, request, contextId, target, remoteContext, owed, notice)));
         });
     }
 
     private Uni<Started> create(CallContext ctx, SendMessageRequest request, String contextId, AgentTarget target,
-            String remoteContext, Message handoffContext, String notice) {
+            String remoteContext, HandoffManager.Decision handoff, String notice) {
         String taskId = UUID.randomUUID().toString();
         correlate(contextId, taskId, target.name());
         Message userMessage = request.message().withIds(contextId, taskId);
@@ -493,8 +494,8 @@ public class TaskManager implements A2aService {
             threads.getOrCreate(c, ctx.tenant(), contextId);
             threads.appendMessage(c, ctx.tenant(), contextId, userMessage, taskId, null);
             threads.setActiveAgent(c, ctx.tenant(), contextId, target.name());
-            if (handoffContext != null) {
-                handoffs.contextDelivered(c, ctx.tenant(), contextId);
+            if (handoff != null) {
+                handoffs.contextDelivered(c, ctx.tenant(), contextId, handoff.record());
             }
             store.insert(c, record);
             router.append(c, taskId, first);
@@ -504,7 +505,7 @@ public class TaskManager implements A2aService {
             router.open(taskId, 1);
             runs.put(taskId, run);
             Message downstream = new Message(userMessage.messageId(), remoteContext, null, userMessage.role(),
-                    handoffContext != null ? handoffContext.parts() : userMessage.parts(),
+                    handoff != null ? handoff.context().parts() : userMessage.parts(),
                     AgentMetadata.strip(HandoffRequest.strip(userMessage.metadata())), userMessage.extensions(), null);
             Uni<Void> said = notice == null ? Uni.createFrom().voidItem()
                     : run.append(List.of(StreamResponse.of(new TaskStatusUpdateEvent(taskId, contextId,

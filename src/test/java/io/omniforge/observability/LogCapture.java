@@ -65,7 +65,7 @@ public final class LogCapture extends Handler implements AutoCloseable {
         return new ArrayList<>(lines);
     }
 
-    List<Line> containing(String text) {
+    public List<Line> containing(String text) {
         return lines().stream().filter(l -> l.message().contains(text)).toList();
     }
 

@@ -10,18 +10,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads /q/metrics (the Prometheus text format) into samples. */
-final class Metrics {
+public final class Metrics {
 
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{([^}]*)})?\\s+(\\S+)(?:\\s.*)?$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
-    record Sample(String name, Map<String, String> labels, double value) {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private Metrics() {
     }
 
-    static List<Sample> scrape() {
+    public static List<Sample> scrape() {
         String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
         List<Sample> samples = new ArrayList<>();
         for (String line : text.split("\n")) {
@@ -42,18 +42,18 @@ final class Metrics {
     }
 
     /** The samples of this service's own metrics, for assertion messages. */
-    static List<Sample> own(List<Sample> samples) {
+    public static List<Sample> own(List<Sample> samples) {
         return samples.stream().filter(s -> s.name().startsWith("omniforge_")).toList();
     }
 
     /** The sum of the samples called {@code name} whose labels include {@code labels}; 0 when there are none. */
-    static double value(List<Sample> samples, String name, Map<String, String> labels) {
+    public static double value(List<Sample> samples, String name, Map<String, String> labels) {
         return samples.stream()
                 .filter(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()))
                 .mapToDouble(Sample::value).sum();
     }
 
-    static boolean has(List<Sample> samples, String name, Map<String, String> labels) {
+    public static boolean has(List<Sample> samples, String name, Map<String, String> labels) {
         return samples.stream()
                 .anyMatch(s -> s.name().equals(name) && s.labels().entrySet().containsAll(labels.entrySet()));
     }
