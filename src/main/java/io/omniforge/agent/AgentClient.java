@@ -43,9 +43,9 @@ import java.util.function.Supplier;
 /**
  * The A2A 1.0 JSON-RPC client for downstream agents, on the Vert.x HTTP client: pooled keep-alive connections,
  * a connect timeout, a timeout on every call and an idle timeout on every stream, {@code A2A-Version: 1.0} on
- * every request. Whatever an agent answers that is not A2A becomes an {@link AgentException} of kind
- * INVALID_RESPONSE (error -32006), never a hang. Every call is observed (a span whose {@code traceparent} goes to
- * the agent, the {@code omniforge.agent.calls} timer, and the audit event {@code agent.call.failed}); the Vert.x
+ * every request, and no redirect followed. Whatever an agent answers that is not A2A becomes an {@link AgentException}
+ * of kind INVALID_RESPONSE (error -32006), never a hang. Every call is observed (a span whose {@code traceparent} goes
+ * to the agent, the {@code omniforge.agent.calls} timer, and the audit event {@code agent.call.failed}); the Vert.x
  * client's own tracing is off, so the agent sees this call's span as its parent.
  */
 @ApplicationScoped
@@ -84,6 +84,7 @@ public class AgentClient {
                 + "/.well-known/agent-card.json";
         return observed(() -> telemetry.cardFetch(agent, CARD), observation -> {
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
+                    .setFollowRedirects(false)
                     .setIdleTimeout(config.cardTimeout().toMillis())
                     .putHeader("Accept", JSON).putHeader(A2aVersion.HEADER, A2aVersion.CURRENT);
             observation.inject(options::putHeader);
@@ -92,7 +93,8 @@ public class AgentClient {
                     .onItem().<AgentCard>transformToUni(response -> {
                         if (response.statusCode() != 200) {
                             return readBody(agent, response).map(body -> {
-                                throw AgentException.invalid(agent, "GET " + url + " answered HTTP " + response.statusCode());
+                                throw AgentException.invalid(agent, "GET " + url + " answered HTTP " + response.statusCode()
+                                        + redirect(response));
                             });
                         }
                         return readBody(agent, response).map(body -> {
@@ -272,6 +274,7 @@ public class AgentClient {
 
     private RequestOptions post(AgentTarget target, String accept, AgentCall observation) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.rpcUrl())
+                .setFollowRedirects(false)
                 .putHeader("Content-Type", JSON)
                 .putHeader("Accept", accept)
                 .putHeader(A2aVersion.HEADER, A2aVersion.CURRENT);
@@ -302,6 +305,9 @@ public class AgentClient {
 
     private <T> T decodeResult(String agent, A2aMethod method, HttpClientResponse response, Buffer body, Class<T> type) {
         String what = method.wireName();
+        if (!redirect(response).isEmpty()) {
+            throw AgentException.invalid(agent, what + " answered HTTP " + response.statusCode() + redirect(response));
+        }
         JsonNode envelope;
         try {
             envelope = mapper.readTree(body.getBytes());
@@ -338,6 +344,12 @@ public class AgentClient {
     /** Vert.x reports an idle timeout with its own exception type; Mutiny's deadline with TimeoutException. */
     private static boolean isTimeout(Throwable f) {
         return f instanceof TimeoutException || f.getClass().getSimpleName().contains("Timeout");
+    }
+
+    /** Redirects are never followed: one could lead to an address the agent URL guard refuses. */
+    private static String redirect(HttpClientResponse response) {
+        int status = response.statusCode();
+        return status >= 300 && status < 400 ? " (a redirect to " + response.getHeader("Location") + ", not followed)" : "";
     }
 
     private static String contentType(HttpClientResponse response) {

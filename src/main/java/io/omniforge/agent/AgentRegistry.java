@@ -4,6 +4,7 @@ import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
 import io.omniforge.a2a.AgentCard;
 import io.omniforge.demo.DemoAgents;
+import io.omniforge.security.AgentUrlGuard;
 import io.omniforge.store.Db;
 import io.omniforge.store.StoreConflictException;
 import io.omniforge.store.StoreException;
@@ -46,10 +47,12 @@ public class AgentRegistry {
     private final Vertx vertx;
     private final Map<String, Entry> agents = new ConcurrentHashMap<>();
     private final DemoAgents demo;
+    private final AgentUrlGuard guard;
 
     public AgentRegistry(AgentClient client, AgentConfig config, AgentsConfig declared, Db db, Vertx vertx,
-            DemoAgents demo) {
+            DemoAgents demo, AgentUrlGuard guard) {
         this.demo = demo;
+        this.guard = guard;
         this.client = client;
         this.config = config;
         this.declared = declared;
@@ -173,6 +176,10 @@ public class AgentRegistry {
             return Uni.createFrom().failure(A2aException.invalidParams("unknown agent '" + name + "'"));
         }
         Uni<AgentCard> card = entry.card != null ? Uni.createFrom().item(entry.card) : onCallersContext(refresh(entry));
+        if (entry.source == AgentInfo.Source.RUNTIME) {
+            // Its card may send the calls to another host than the one registered.
+            card = card.call(c -> guard.check(c.jsonRpcInterface().orElseThrow().url()));
+        }
         return card.map(c -> {
             // Agents this process serves itself are called on loopback: their cards carry the public URL.
             String rpc = entry.source == AgentInfo.Source.DEMO || entry.source == AgentInfo.Source.FLOW
@@ -202,7 +209,10 @@ public class AgentRegistry {
         return entry.card != null ? Uni.createFrom().item(entry.card) : onCallersContext(refresh(entry));
     }
 
-    /** Registers an agent at run time: its card must be reachable and valid; persisted before it is answered. */
+    /**
+     * Registers an agent at run time: its URL and its card's JSON-RPC URL must be allowed ({@link AgentUrlGuard}), its
+     * card reachable and valid; persisted before it is answered.
+     */
     public Uni<AgentInfo> register(String tenant, String name, String url) {
         if (name == null || !NAME.matcher(name).matches()) {
             return Uni.createFrom().failure(A2aException.invalidParams("name must match " + NAME.pattern()
@@ -218,9 +228,10 @@ public class AgentRegistry {
         if (agents.containsKey(name)) {
             return Uni.createFrom().failure(new AgentConflictException("an agent named '" + name + "' already exists"));
         }
-        return client.fetchCard(name, base)
-                .onFailure().transform(f -> A2aException.invalidParams("no valid agent card at " + base
-                        + "/.well-known/agent-card.json: " + f.getMessage()))
+        return guard.check(base)
+                .chain(() -> client.fetchCard(name, base).onFailure().transform(f -> A2aException.invalidParams(
+                        "no valid agent card at " + base + "/.well-known/agent-card.json: " + f.getMessage())))
+                .call(card -> guard.check(card.jsonRpcInterface().orElseThrow().url()))
                 .call(card -> db.write(c -> {
                     try (PreparedStatement ps = c.prepareStatement(
                             "INSERT INTO agents (tenant, name, url, created_at) VALUES (?, ?, ?, ?)")) {
@@ -272,9 +283,17 @@ public class AgentRegistry {
 
     /** Fetches an agent's card; concurrent callers share one fetch. */
     Uni<AgentCard> refresh(Entry entry) {
-        return entry.fetch(() -> client.fetchCard(entry.name, entry.url())
+        return entry.fetch(() -> guarded(entry, entry.url()).chain(() -> client.fetchCard(entry.name, entry.url()))
                 .invoke(entry::ready)
                 .onFailure().invoke(entry::failed));
+    }
+
+    /**
+     * An agent registered at run time is reached only at addresses {@link AgentUrlGuard} allows, checked at each use (a
+     * card may name another URL, a name may resolve differently); the others are the operator's and not checked.
+     */
+    private Uni<Void> guarded(Entry entry, String url) {
+        return entry.source == AgentInfo.Source.RUNTIME ? guard.check(url) : Uni.createFrom().voidItem();
     }
 
     static String validateUrl(String url) {

@@ -48,7 +48,9 @@ public abstract class PackagedServiceTest {
     /** Starts the packaged jar on {@code port} with extra {@code -D} options and environment; waits until it listens. */
     protected Process start(int port, List<String> properties, Map<String, String> env, Path log) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new ArrayList<>(List.of(javaBin, "-Dquarkus.http.port=" + port));
+        // The tests register the service's own demo agents, on loopback: the production profile refuses that otherwise.
+        List<String> command = new ArrayList<>(List.of(javaBin, "-Dquarkus.http.port=" + port,
+                "-Domniforge.security.agent-urls.allow-loopback=true"));
         command.addAll(properties);
         command.addAll(List.of("-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
