@@ -18,6 +18,7 @@ import io.omniforge.a2a.SubscribeToTaskRequest;
 import io.omniforge.a2a.Task;
 import io.omniforge.observability.AgentCall;
 import io.omniforge.observability.Telemetry;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
@@ -139,23 +140,28 @@ public class AgentClient {
      * the stream as it ended (the consumer sees no final state and fails the task).
      */
     public Multi<StreamResponse> resilient(AgentTarget target, Multi<StreamResponse> answer) {
-        AtomicReference<String> remote = new AtomicReference<>();
-        AtomicBoolean ended = new AtomicBoolean();
-        return answer.invoke(e -> track(e, remote, ended))
-                .onFailure(f -> f instanceof AgentException a && a.kind() == AgentException.Kind.UNREACHABLE
-                        && remote.get() != null)
-                .recoverWithCompletion()
-                .onCompletion().switchTo(() -> ended.get() || remote.get() == null ? Multi.createFrom().empty()
-                        : recover(target, remote.get(), ended));
+        return Multi.createFrom().deferred(() -> {
+            // The recovering calls continue the trace of the call they recover, whatever thread notices the break.
+            Context trace = Context.current();
+            AtomicReference<String> remote = new AtomicReference<>();
+            AtomicBoolean ended = new AtomicBoolean();
+            return answer.invoke(e -> track(e, remote, ended))
+                    .onFailure(f -> f instanceof AgentException a && a.kind() == AgentException.Kind.UNREACHABLE
+                            && remote.get() != null)
+                    .recoverWithCompletion()
+                    .onCompletion().switchTo(() -> ended.get() || remote.get() == null ? Multi.createFrom().empty()
+                            : recover(target, remote.get(), ended, trace));
+        });
     }
 
-    private Multi<StreamResponse> recover(AgentTarget target, String taskId, AtomicBoolean ended) {
+    private Multi<StreamResponse> recover(AgentTarget target, String taskId, AtomicBoolean ended, Context trace) {
         Multi<StreamResponse> resubscribed = target.streaming()
-                ? subscribeToTask(target, taskId).invoke(e -> track(e, new AtomicReference<>(taskId), ended))
+                ? Telemetry.within(trace, () -> subscribeToTask(target, taskId))
+                        .invoke(e -> track(e, new AtomicReference<>(taskId), ended))
                         .onFailure(io.omniforge.a2a.A2aException.class::isInstance).recoverWithCompletion()
                 : Multi.createFrom().empty();
         return resubscribed.onCompletion().switchTo(() -> ended.get() ? Multi.createFrom().empty()
-                : getTask(target, taskId).toMulti().map(StreamResponse::of)
+                : Telemetry.within(trace, () -> getTask(target, taskId).toMulti()).map(StreamResponse::of)
                         .onFailure(io.omniforge.a2a.A2aException.class::isInstance).recoverWithCompletion());
     }
 

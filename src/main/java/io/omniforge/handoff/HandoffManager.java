@@ -99,7 +99,7 @@ public class HandoffManager {
             Instant now = Instant.now();
             HandoffRecord initiated = new HandoffRecord(UUID.randomUUID().toString(), from, to, request.reason(), requestedBy,
                     HandoffState.INITIATED, stack.size() + (back ? 0 : 1), request.expectReturn(), null, taskId, now, now);
-            return validate(thread, initiated, back).onItem().transformToUni(refusal -> {
+            return traced(initiated, () -> validate(thread, initiated, back).onItem().transformToUni(refusal -> {
                 if (refusal.isPresent()) {
                     HandoffRecord rejected = initiated.with(HandoffState.REJECTED, refusal.get());
                     return record(tenant, threadId, rejected, null).map(t -> new Decision(rejected, null));
@@ -111,8 +111,14 @@ public class HandoffManager {
                 HandoffRecord accepted = initiated.with(HandoffState.ACCEPTED, null);
                 return context(tenant, thread, accepted, request, userMessage).onItem().transformToUni(context ->
                         record(tenant, threadId, accepted, null).map(t -> new Decision(accepted, context)));
-            });
+            }));
         });
+    }
+
+    /** The decision under its span, {@code handoff <from> -> <to>}, which ends with the outcome (the record's state). */
+    private Uni<Decision> traced(HandoffRecord initiated, java.util.function.Supplier<Uni<Decision>> decision) {
+        return telemetry.handoff(initiated.id(), initiated.from(), initiated.to(), initiated.requestedBy(),
+                span -> decision.get().invoke(d -> span.outcome(d.record().state().wire())));
     }
 
     /**
