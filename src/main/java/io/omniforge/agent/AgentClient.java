@@ -18,6 +18,7 @@ import io.omniforge.a2a.SubscribeToTaskRequest;
 import io.omniforge.a2a.Task;
 import io.omniforge.observability.AgentCall;
 import io.omniforge.observability.Telemetry;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpClientOptions;
@@ -43,9 +44,9 @@ import java.util.function.Supplier;
 /**
  * The A2A 1.0 JSON-RPC client for downstream agents, on the Vert.x HTTP client: pooled keep-alive connections,
  * a connect timeout, a timeout on every call and an idle timeout on every stream, {@code A2A-Version: 1.0} on
- * every request. Whatever an agent answers that is not A2A becomes an {@link AgentException} of kind
- * INVALID_RESPONSE (error -32006), never a hang. Every call is observed (a span whose {@code traceparent} goes to
- * the agent, the {@code omniforge.agent.calls} timer, and the audit event {@code agent.call.failed}); the Vert.x
+ * every request, and no redirect followed. Whatever an agent answers that is not A2A becomes an {@link AgentException}
+ * of kind INVALID_RESPONSE (error -32006), never a hang. Every call is observed (a span whose {@code traceparent} goes
+ * to the agent, the {@code omniforge.agent.calls} timer, and the audit event {@code agent.call.failed}); the Vert.x
  * client's own tracing is off, so the agent sees this call's span as its parent.
  */
 @ApplicationScoped
@@ -84,6 +85,7 @@ public class AgentClient {
                 + "/.well-known/agent-card.json";
         return observed(() -> telemetry.cardFetch(agent, CARD), observation -> {
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
+                    .setFollowRedirects(false)
                     .setIdleTimeout(config.cardTimeout().toMillis())
                     .putHeader("Accept", JSON).putHeader(A2aVersion.HEADER, A2aVersion.CURRENT);
             observation.inject(options::putHeader);
@@ -92,7 +94,8 @@ public class AgentClient {
                     .onItem().<AgentCard>transformToUni(response -> {
                         if (response.statusCode() != 200) {
                             return readBody(agent, response).map(body -> {
-                                throw AgentException.invalid(agent, "GET " + url + " answered HTTP " + response.statusCode());
+                                throw AgentException.invalid(agent, "GET " + url + " answered HTTP " + response.statusCode()
+                                        + redirect(response));
                             });
                         }
                         return readBody(agent, response).map(body -> {
@@ -137,23 +140,28 @@ public class AgentClient {
      * the stream as it ended (the consumer sees no final state and fails the task).
      */
     public Multi<StreamResponse> resilient(AgentTarget target, Multi<StreamResponse> answer) {
-        AtomicReference<String> remote = new AtomicReference<>();
-        AtomicBoolean ended = new AtomicBoolean();
-        return answer.invoke(e -> track(e, remote, ended))
-                .onFailure(f -> f instanceof AgentException a && a.kind() == AgentException.Kind.UNREACHABLE
-                        && remote.get() != null)
-                .recoverWithCompletion()
-                .onCompletion().switchTo(() -> ended.get() || remote.get() == null ? Multi.createFrom().empty()
-                        : recover(target, remote.get(), ended));
+        return Multi.createFrom().deferred(() -> {
+            // The recovering calls continue the trace of the call they recover, whatever thread notices the break.
+            Context trace = Context.current();
+            AtomicReference<String> remote = new AtomicReference<>();
+            AtomicBoolean ended = new AtomicBoolean();
+            return answer.invoke(e -> track(e, remote, ended))
+                    .onFailure(f -> f instanceof AgentException a && a.kind() == AgentException.Kind.UNREACHABLE
+                            && remote.get() != null)
+                    .recoverWithCompletion()
+                    .onCompletion().switchTo(() -> ended.get() || remote.get() == null ? Multi.createFrom().empty()
+                            : recover(target, remote.get(), ended, trace));
+        });
     }
 
-    private Multi<StreamResponse> recover(AgentTarget target, String taskId, AtomicBoolean ended) {
+    private Multi<StreamResponse> recover(AgentTarget target, String taskId, AtomicBoolean ended, Context trace) {
         Multi<StreamResponse> resubscribed = target.streaming()
-                ? subscribeToTask(target, taskId).invoke(e -> track(e, new AtomicReference<>(taskId), ended))
+                ? Telemetry.within(trace, () -> subscribeToTask(target, taskId))
+                        .invoke(e -> track(e, new AtomicReference<>(taskId), ended))
                         .onFailure(io.omniforge.a2a.A2aException.class::isInstance).recoverWithCompletion()
                 : Multi.createFrom().empty();
         return resubscribed.onCompletion().switchTo(() -> ended.get() ? Multi.createFrom().empty()
-                : getTask(target, taskId).toMulti().map(StreamResponse::of)
+                : Telemetry.within(trace, () -> getTask(target, taskId).toMulti()).map(StreamResponse::of)
                         .onFailure(io.omniforge.a2a.A2aException.class::isInstance).recoverWithCompletion());
     }
 
@@ -272,6 +280,7 @@ public class AgentClient {
 
     private RequestOptions post(AgentTarget target, String accept, AgentCall observation) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.rpcUrl())
+                .setFollowRedirects(false)
                 .putHeader("Content-Type", JSON)
                 .putHeader("Accept", accept)
                 .putHeader(A2aVersion.HEADER, A2aVersion.CURRENT);
@@ -303,6 +312,9 @@ public class AgentClient {
 
     private <T> T decodeResult(String agent, A2aMethod method, HttpClientResponse response, Buffer body, Class<T> type) {
         String what = method.wireName();
+        if (!redirect(response).isEmpty()) {
+            throw AgentException.invalid(agent, what + " answered HTTP " + response.statusCode() + redirect(response));
+        }
         JsonNode envelope;
         try {
             envelope = mapper.readTree(body.getBytes());
@@ -339,6 +351,12 @@ public class AgentClient {
     /** Vert.x reports an idle timeout with its own exception type; Mutiny's deadline with TimeoutException. */
     private static boolean isTimeout(Throwable f) {
         return f instanceof TimeoutException || f.getClass().getSimpleName().contains("Timeout");
+    }
+
+    /** Redirects are never followed: one could lead to an address the agent URL guard refuses. */
+    private static String redirect(HttpClientResponse response) {
+        int status = response.statusCode();
+        return status >= 300 && status < 400 ? " (a redirect to " + response.getHeader("Location") + ", not followed)" : "";
     }
 
     private static String contentType(HttpClientResponse response) {

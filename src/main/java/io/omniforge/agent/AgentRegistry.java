@@ -7,6 +7,7 @@ import io.omniforge.demo.DemoAgents;
 import io.omniforge.security.AccessPolicy;
 import io.omniforge.security.Authenticator;
 import io.omniforge.security.Caller;
+import io.omniforge.security.AgentUrlGuard;
 import io.omniforge.store.Db;
 import io.omniforge.store.StoreConflictException;
 import io.omniforge.store.StoreException;
@@ -52,12 +53,14 @@ public class AgentRegistry {
     private final DemoAgents demo;
     private final AccessPolicy policy;
     private final Authenticator authenticator;
+    private final AgentUrlGuard guard;
 
     public AgentRegistry(AgentClient client, AgentConfig config, AgentsConfig declared, Db db, Vertx vertx,
-            DemoAgents demo, AccessPolicy policy, Authenticator authenticator) {
+            DemoAgents demo, AccessPolicy policy, Authenticator authenticator, AgentUrlGuard guard) {
         this.demo = demo;
         this.policy = policy;
         this.authenticator = authenticator;
+        this.guard = guard;
         this.client = client;
         this.config = config;
         this.declared = declared;
@@ -217,6 +220,10 @@ public class AgentRegistry {
             return Uni.createFrom().failure(denied);
         }
         Uni<AgentCard> card = entry.card != null ? Uni.createFrom().item(entry.card) : onCallersContext(refresh(entry));
+        if (entry.source == AgentInfo.Source.RUNTIME) {
+            // Its card may send the calls to another host than the one registered.
+            card = card.call(c -> guard.check(c.jsonRpcInterface().orElseThrow().url()));
+        }
         return card.map(c -> {
             // Agents this process serves itself are called on loopback: their cards carry the public URL.
             String rpc = entry.source == AgentInfo.Source.DEMO || entry.source == AgentInfo.Source.FLOW
@@ -266,7 +273,10 @@ public class AgentRegistry {
         return entry.card != null ? Uni.createFrom().item(entry.card) : onCallersContext(refresh(entry));
     }
 
-    /** Registers an agent at run time: its card must be reachable and valid; persisted before it is answered. */
+    /**
+     * Registers an agent at run time: its URL and its card's JSON-RPC URL must be allowed ({@link AgentUrlGuard}), its
+     * card reachable and valid; persisted before it is answered.
+     */
     public Uni<AgentInfo> register(String tenant, String name, String url) {
         if (name == null || !NAME.matcher(name).matches()) {
             return Uni.createFrom().failure(A2aException.invalidParams("name must match " + NAME.pattern()
@@ -282,9 +292,10 @@ public class AgentRegistry {
         if (find(tenant, name) != null) {
             return Uni.createFrom().failure(new AgentConflictException("an agent named '" + name + "' already exists"));
         }
-        return client.fetchCard(name, base)
-                .onFailure().transform(f -> A2aException.invalidParams("no valid agent card at " + base
-                        + "/.well-known/agent-card.json: " + f.getMessage()))
+        return guard.check(base)
+                .chain(() -> client.fetchCard(name, base).onFailure().transform(f -> A2aException.invalidParams(
+                        "no valid agent card at " + base + "/.well-known/agent-card.json: " + f.getMessage())))
+                .call(card -> guard.check(card.jsonRpcInterface().orElseThrow().url()))
                 .call(card -> db.write(c -> {
                     try (PreparedStatement ps = c.prepareStatement(
                             "INSERT INTO agents (tenant, name, url, created_at) VALUES (?, ?, ?, ?)")) {
@@ -337,9 +348,17 @@ public class AgentRegistry {
 
     /** Fetches an agent's card; concurrent callers share one fetch. */
     Uni<AgentCard> refresh(Entry entry) {
-        return entry.fetch(() -> client.fetchCard(entry.name, entry.url())
+        return entry.fetch(() -> guarded(entry, entry.url()).chain(() -> client.fetchCard(entry.name, entry.url()))
                 .invoke(entry::ready)
                 .onFailure().invoke(entry::failed));
+    }
+
+    /**
+     * An agent registered at run time is reached only at addresses {@link AgentUrlGuard} allows, checked at each use (a
+     * card may name another URL, a name may resolve differently); the others are the operator's and not checked.
+     */
+    private Uni<Void> guarded(Entry entry, String url) {
+        return entry.source == AgentInfo.Source.RUNTIME ? guard.check(url) : Uni.createFrom().voidItem();
     }
 
     static String validateUrl(String url) {

@@ -26,6 +26,7 @@ import io.omniforge.security.AccessPolicy;
 import io.omniforge.security.Caller;
 import io.omniforge.security.Permission;
 import io.omniforge.observability.Telemetry;
+import io.omniforge.security.InputLimits;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -62,8 +63,11 @@ public class JsonRpcTransport {
     private final ApiConfig config;
     private final Telemetry telemetry;
     private final AccessPolicy policy;
+    private final InputLimits limits;
 
-    public JsonRpcTransport(ObjectMapper mapper, ApiConfig config, Telemetry telemetry, AccessPolicy policy) {
+    public JsonRpcTransport(ObjectMapper mapper, ApiConfig config, Telemetry telemetry, AccessPolicy policy,
+            InputLimits limits) {
+        this.limits = limits;
         this.mapper = mapper;
         this.config = config;
         this.telemetry = telemetry;
@@ -138,7 +142,7 @@ public class JsonRpcTransport {
             if (raw == null || raw.length() == 0) {
                 throw new A2aException(A2aError.PARSE_ERROR, "Invalid JSON payload: the request body is empty");
             }
-            body = mapper.readTree(raw.getBytes());
+            body = limits.readTree(raw.getBytes());
         } catch (JsonProcessingException e) {
             writeError(response, 200, NullNode.getInstance(), new A2aException(A2aError.PARSE_ERROR,
                     "Invalid JSON payload: " + e.getOriginalMessage()));
@@ -228,13 +232,12 @@ public class JsonRpcTransport {
     private void dispatch(RoutingContext ctx, A2aService service, A2aMethod method, CallContext call,
             JsonNode params, JsonNode id) {
         switch (method) {
-            case SEND_MESSAGE -> reply(ctx, id, service.sendMessage(call, bind(params, SendMessageRequest.class)));
+            case SEND_MESSAGE -> reply(ctx, id, service.sendMessage(call, message(params)));
             case GET_TASK -> reply(ctx, id, service.getTask(call, bind(params, GetTaskRequest.class)));
             case LIST_TASKS -> reply(ctx, id, service.listTasks(call, bind(params, ListTasksRequest.class)));
             case CANCEL_TASK -> reply(ctx, id, service.cancelTask(call, bind(params, CancelTaskRequest.class)));
             case GET_EXTENDED_AGENT_CARD -> reply(ctx, id, service.extendedCard(call));
-            case SEND_STREAMING_MESSAGE -> stream(ctx, id,
-                    service.sendStreamingMessage(call, bind(params, SendMessageRequest.class)));
+            case SEND_STREAMING_MESSAGE -> stream(ctx, id, service.sendStreamingMessage(call, message(params)));
             case SUBSCRIBE_TO_TASK -> stream(ctx, id,
                     service.subscribeToTask(call, bind(params, SubscribeToTaskRequest.class)));
             case CREATE_PUSH_CONFIG, GET_PUSH_CONFIG, LIST_PUSH_CONFIGS, DELETE_PUSH_CONFIG ->
@@ -242,6 +245,11 @@ public class JsonRpcTransport {
                             "push notifications are not supported (capabilities.pushNotifications is false); "
                                     + "use SendStreamingMessage, SubscribeToTask or GetTask");
         }
+    }
+
+    /** A message request, within the input limits (-32602 naming the limit otherwise). */
+    private SendMessageRequest message(JsonNode params) {
+        return limits.check(bind(params, SendMessageRequest.class), "params.");
     }
 
     /** Reads params into a request record; any mismatch becomes -32602 naming the field. */

@@ -9,13 +9,13 @@ import io.omniforge.a2a.CallContext;
 import io.omniforge.a2a.Message;
 import io.omniforge.a2a.OrchestrationCapability;
 import io.omniforge.a2a.SendMessageRequest;
+import io.omniforge.security.InputLimits;
 import io.omniforge.task.TaskManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.LinkedHashMap;
@@ -38,31 +38,24 @@ public class OrchestrationsRoute {
     private final TaskManager tasks;
     private final ObjectMapper mapper;
     private final JsonRpcTransport transport;
-    private final ApiConfig config;
+    private final InputLimits limits;
     private final io.omniforge.observability.Telemetry telemetry;
 
-    public OrchestrationsRoute(TaskManager tasks, ObjectMapper mapper, JsonRpcTransport transport, ApiConfig config,
+    public OrchestrationsRoute(TaskManager tasks, ObjectMapper mapper, JsonRpcTransport transport, InputLimits limits,
             io.omniforge.observability.Telemetry telemetry) {
         this.telemetry = telemetry;
         this.tasks = tasks;
         this.mapper = mapper;
         this.transport = transport;
-        this.config = config;
+        this.limits = limits;
     }
 
     void mount(@Observes Router router) {
+        // The body has been read by ApiBodyLimit, within omniforge.api.max-body-bytes.
         router.post(PATH)
-                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(this::handle)
-                .failureHandler(ctx -> {
-                    if (ctx.statusCode() == 413) {
-                        write(ctx.response(), 413, ApiError.of(413, "REQUEST_ENTITY_TOO_LARGE", "request body exceeds the limit of "
-                                + config.maxBodyBytes() + " bytes", A2aError.INVALID_REQUEST.reason()));
-                    } else {
-                        error(ctx.response(), JsonRpcTransport.internal(ctx.failure() != null ? ctx.failure()
-                                : new IllegalStateException("request failed with " + ctx.statusCode())));
-                    }
-                });
+                .failureHandler(ctx -> error(ctx.response(), JsonRpcTransport.internal(ctx.failure() != null
+                        ? ctx.failure() : new IllegalStateException("request failed with " + ctx.statusCode()))));
     }
 
     private void handle(RoutingContext ctx) {
@@ -99,7 +92,9 @@ public class OrchestrationsRoute {
         }
         JsonNode body;
         try {
-            body = mapper.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+            body = limits.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
+        } catch (A2aException e) {
+            throw e;
         } catch (Exception e) {
             throw new A2aException(A2aError.PARSE_ERROR, "the body is not valid JSON: " + e.getMessage());
         }
@@ -129,7 +124,7 @@ public class OrchestrationsRoute {
         if (contextId != null && contextId.isTextual()) {
             message = message.withIds(contextId.asText(), message.taskId());
         }
-        return SendMessageRequest.of(message);
+        return limits.check(SendMessageRequest.of(message), "");
     }
 
     private static String status(A2aException e) {

@@ -109,7 +109,7 @@ public class HandoffManager {
             HandoffRecord initiated = new HandoffRecord(UUID.randomUUID().toString(), from, to, request.reason(), requestedBy,
                     HandoffState.INITIATED, stack.size() + (back ? 0 : 1), request.expectReturn(), null, taskId, now, now,
                     null);
-            return validate(caller, thread, initiated, back).onItem().transformToUni(refusal -> {
+            return traced(initiated, () -> validate(caller, thread, initiated, back).onItem().transformToUni(refusal -> {
                 if (refusal.isPresent()) {
                     HandoffRecord rejected = initiated.with(HandoffState.REJECTED, refusal.get());
                     return record(tenant, threadId, rejected, null).map(t -> new Decision(rejected, null));
@@ -127,8 +127,14 @@ public class HandoffManager {
                     HandoffRecord sanitized = accepted.withRedactions(context.counts());
                     return record(tenant, threadId, sanitized, null).map(t -> new Decision(sanitized, context.message()));
                 });
-            });
+            }));
         });
+    }
+
+    /** The decision under its span, {@code handoff <from> -> <to>}, which ends with the outcome (the record's state). */
+    private Uni<Decision> traced(HandoffRecord initiated, java.util.function.Supplier<Uni<Decision>> decision) {
+        return telemetry.handoff(initiated.id(), initiated.from(), initiated.to(), initiated.requestedBy(),
+                span -> decision.get().invoke(d -> span.outcome(d.record().state().wire())));
     }
 
     /**

@@ -77,7 +77,7 @@ public final class AgentCall {
             return;
         }
         long nanos = System.nanoTime() - start;
-        span.setAttribute("omniforge.outcome", outcome);
+        span.setAttribute(Telemetry.ATTR_OUTCOME, outcome);
         if (failure) {
             span.setStatus(StatusCode.ERROR, outcome);
         }

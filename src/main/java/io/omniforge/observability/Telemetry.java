@@ -6,9 +6,13 @@ import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Locale;
@@ -18,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Metrics and spans of the gateway, in one place: the names are constants here and listed in docs/OPERATIONS.md.
@@ -40,6 +46,12 @@ public class Telemetry {
 
     /** The span attribute naming the agent of a downstream call. */
     static final String ATTR_AGENT = "omniforge.agent";
+    /** The span attribute saying how a call, an orchestration or a handoff ended. */
+    static final String ATTR_OUTCOME = "omniforge.outcome";
+    /** Span: one orchestration, {@code orchestration <strategy>}, from its plan to its final (or paused) state. */
+    public static final String SPAN_ORCHESTRATION = "orchestration";
+    /** Span: the decision on one handoff, {@code handoff <from> -> <to>}, from its request to its record. */
+    public static final String SPAN_HANDOFF = "handoff";
 
     private final MeterRegistry registry;
     private final OpenTelemetry openTelemetry;
@@ -80,6 +92,59 @@ public class Telemetry {
                 .setAttribute("rpc.method", method)
                 .startSpan();
         return new AgentCall(this, agent, method, span, Correlation.capture(), audited, System.nanoTime());
+    }
+
+    /**
+     * Runs an orchestration under its span {@code orchestration <strategy>} (attributes: its id, strategy, flow,
+     * number of agents, and outcome), a child of the current span. {@code work} reports the outcome and makes its agent
+     * calls children of the span ({@link Traced#within}).
+     */
+    public <T> Uni<T> orchestration(String id, String strategy, String flow, int agents, Function<Traced, Uni<T>> work) {
+        return traced(() -> {
+            SpanBuilder span = tracer.spanBuilder(SPAN_ORCHESTRATION + " " + strategy)
+                    .setAttribute("omniforge.orchestration.id", id)
+                    .setAttribute("omniforge.orchestration.strategy", strategy)
+                    .setAttribute("omniforge.orchestration.agents", agents);
+            return flow == null ? span : span.setAttribute("omniforge.orchestration.flow", flow);
+        }, work);
+    }
+
+    /**
+     * Decides a handoff under its span {@code handoff <from> -> <to>} (attributes: its id, from, to, who asked, and
+     * the outcome: accepted, rejected or returned), a child of the current span. A missing agent is named {@code none}.
+     */
+    public <T> Uni<T> handoff(String id, String from, String to, String requestedBy, Function<Traced, Uni<T>> work) {
+        String source = from == null ? "none" : from;
+        String target = to == null ? "none" : to;
+        return traced(() -> tracer.spanBuilder(SPAN_HANDOFF + " " + source + " -> " + target)
+                .setAttribute("omniforge.handoff.id", id)
+                .setAttribute("omniforge.handoff.from", source)
+                .setAttribute("omniforge.handoff.to", target)
+                .setAttribute("omniforge.handoff.requested_by", requestedBy), work);
+    }
+
+    /** Starts the span when the work is subscribed, runs the work under it, and ends it when the work ends. */
+    private <T> Uni<T> traced(Supplier<SpanBuilder> builder, Function<Traced, Uni<T>> work) {
+        return Uni.createFrom().deferred(() -> {
+            Context parent = Context.current();
+            Traced traced = new Traced(builder.get().setSpanKind(SpanKind.INTERNAL).setParent(parent).startSpan(), parent);
+            return traced.withinUni(() -> work.apply(traced))
+                    .onTermination().invoke((item, failure, canceled) -> traced.end(failure, canceled));
+        });
+    }
+
+    /**
+     * The pipeline {@code upstream} builds, built and subscribed with {@code parent} as the current OpenTelemetry
+     * context: the spans it starts (downstream calls) are children of {@code parent}'s span, on whatever thread and
+     * in whatever request it is subscribed. Both matter: context propagation gives each Mutiny operator the context
+     * current when it was built, and a deferred call starts its span when it is subscribed.
+     */
+    public static <T> Multi<T> within(Context parent, Supplier<Multi<T>> upstream) {
+        return Multi.createFrom().publisher(subscriber -> {
+            try (Scope ignored = parent.makeCurrent()) {
+                upstream.get().subscribe(subscriber);
+            }
+        });
     }
 
     /** Writes the W3C trace context of {@code span} (traceparent, and baggage when there is some) as headers. */

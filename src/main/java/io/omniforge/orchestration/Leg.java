@@ -17,6 +17,7 @@ import io.omniforge.agent.AgentClient;
 import io.omniforge.agent.AgentException;
 import io.omniforge.agent.AgentRegistry;
 import io.omniforge.agent.AgentTarget;
+import io.omniforge.observability.Traced;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
@@ -47,6 +48,7 @@ final class Leg {
     private final AgentClient client;
     private final String resumeTaskId;
     private final String resumeContextId;
+    private final Traced span;
 
     private volatile String remoteTaskId;
     private volatile String remoteContextId;
@@ -57,8 +59,9 @@ final class Leg {
     private final java.util.function.BiConsumer<String, String> named;
 
     Leg(int index, String agent, Message input, Duration timeout, Sink sink, AgentRegistry registry, AgentClient client,
-            LegRecord resume, java.util.function.BiConsumer<String, String> named) {
+            LegRecord resume, Traced span, java.util.function.BiConsumer<String, String> named) {
         this.named = named;
+        this.span = span;
         this.index = index;
         this.agent = agent;
         this.input = input;
@@ -78,7 +81,7 @@ final class Leg {
                 .onItem().transformToUni(target -> {
                     Message downstream = new Message(UUID.randomUUID().toString(), resumeContextId, resumeTaskId,
                             Role.ROLE_USER, input.parts(), null, null, null);
-                    return follow(target, call(target, SendMessageRequest.of(downstream)));
+                    return follow(target, () -> call(target, SendMessageRequest.of(downstream)));
                 })
                 .onCancellation().call(this::cancelAtAgent)
                 .ifNoItem().after(timeout).failWith(() -> new AgentException(AgentException.Kind.TIMEOUT, agent,
@@ -94,9 +97,12 @@ final class Leg {
                 .map(r -> r.task() != null ? StreamResponse.of(r.task()) : StreamResponse.of(r.message()));
     }
 
-    /** Follows the agent's events to the end (the client recovers a broken stream at the agent when it can). */
-    private Uni<LegResult> follow(AgentTarget target, Multi<StreamResponse> events) {
-        return client.resilient(target, events)
+    /**
+     * Follows the agent's events to the end (the client recovers a broken stream at the agent when it can); the calls
+     * are children of the orchestration's span.
+     */
+    private Uni<LegResult> follow(AgentTarget target, java.util.function.Supplier<Multi<StreamResponse>> events) {
+        return span.within(() -> client.resilient(target, events.get()))
                 .onItem().transformToUniAndConcatenate(this::handle)
                 .collect().last()
                 .map(ignored -> ended() ? result(null) : failed(AgentException.invalidResponse(agent,
@@ -205,7 +211,7 @@ final class Leg {
             return Uni.createFrom().voidItem();
         }
         return registry.target(sink.caller(), agent)
-                .onItem().transformToUni(t -> client.cancelTask(t, remote))
+                .onItem().transformToUni(t -> span.withinUni(() -> client.cancelTask(t, remote)))
                 .replaceWithVoid()
                 .onFailure(A2aException.class::isInstance).invoke(f -> LOG.debugf("agent %s did not cancel %s: %s",
                         agent, remote, f.getMessage()))

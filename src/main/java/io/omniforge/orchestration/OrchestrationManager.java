@@ -17,6 +17,7 @@ import io.omniforge.a2a.TaskStatusUpdateEvent;
 import io.omniforge.agent.AgentClient;
 import io.omniforge.agent.AgentRegistry;
 import io.omniforge.observability.Correlation;
+import io.omniforge.observability.Traced;
 import io.omniforge.security.ContextSanitizer;
 import io.omniforge.security.Sanitized;
 import io.quarkus.runtime.StartupEvent;
@@ -208,12 +209,19 @@ public class OrchestrationManager {
 
     /** Runs a plan for a new task; the returned Uni completes once the task's final (or paused) state is stored. */
     public Uni<Void> run(Plan plan, Message input, Sink sink) {
-        Run run = new Run(plan, sink);
-        StreamResponse start = status(sink, TaskState.TASK_STATE_WORKING, null, describe(plan, null));
-        audit.record(io.omniforge.observability.AuditEvent.ORCHESTRATION_STARTED, auditFields(run));
-        return sink.emit(Emission.of(List.of(start)))
-                .chain(() -> execute(run, input, 0, null))
-                .chain(outcome -> finish(run, outcome));
+        return traced(plan, sink, span -> {
+            Run run = new Run(plan, sink, span);
+            StreamResponse start = status(sink, TaskState.TASK_STATE_WORKING, null, describe(plan, null));
+            audit.record(io.omniforge.observability.AuditEvent.ORCHESTRATION_STARTED, auditFields(run));
+            return sink.emit(Emission.of(List.of(start)))
+                    .chain(() -> execute(run, input, 0, null))
+                    .chain(outcome -> finish(run, outcome));
+        });
+    }
+
+    /** An orchestration's span: its agent calls are its children, and it ends with the orchestration's outcome. */
+    private Uni<Void> traced(Plan plan, Sink sink, java.util.function.Function<Traced, Uni<Void>> work) {
+        return telemetry.orchestration(sink.taskId(), plan.strategy().wire(), plan.flow(), plan.agents().size(), work);
     }
 
     private static Map<String, Object> auditFields(Run run) {
@@ -236,42 +244,48 @@ public class OrchestrationManager {
                 .filter(l -> l.index() < run.plan.agents().size()).count());
         audit.record(end == TaskState.TASK_STATE_COMPLETED ? io.omniforge.observability.AuditEvent.ORCHESTRATION_COMPLETED
                 : io.omniforge.observability.AuditEvent.ORCHESTRATION_FAILED, fields);
-        telemetry.orchestrationFinished(run.plan.strategy().wire(),
-                end.name().substring("TASK_STATE_".length()).toLowerCase(Locale.ROOT), System.nanoTime() - run.started);
+        String outcome = end.name().substring("TASK_STATE_".length()).toLowerCase(Locale.ROOT);
+        telemetry.orchestrationFinished(run.plan.strategy().wire(), outcome, System.nanoTime() - run.started);
+        run.span.outcome(outcome);
     }
 
     /** A paused pipeline goes on: the client's reply to the agent that asked, then the rest of the pipeline. */
     public Uni<Void> resume(OrchestrationState state, Message reply, Sink sink) {
-        Run run = new Run(state.plan(), sink);
-        state.legs().stream().filter(l -> state.paused() == null || l.index() < state.paused())
-                .forEach(l -> run.records.put(l.index(), l));
-        state.legs().stream().filter(l -> l.redactions() != null).forEach(l -> run.redactions.put(l.index(), l.redactions()));
-        LegRecord paused = state.pausedLeg();
-        if (paused == null) {
-            return Uni.createFrom().failure(new IllegalStateException("the orchestration is not paused"));
-        }
-        return execute(run, reply, paused.index(), paused).chain(outcome -> finish(run, outcome));
+        return traced(state.plan(), sink, span -> {
+            Run run = new Run(state.plan(), sink, span);
+            state.legs().stream().filter(l -> state.paused() == null || l.index() < state.paused())
+                    .forEach(l -> run.records.put(l.index(), l));
+            state.legs().stream().filter(l -> l.redactions() != null)
+                    .forEach(l -> run.redactions.put(l.index(), l.redactions()));
+            LegRecord paused = state.pausedLeg();
+            if (paused == null) {
+                return Uni.createFrom().failure(new IllegalStateException("the orchestration is not paused"));
+            }
+            return execute(run, reply, paused.index(), paused).chain(outcome -> finish(run, outcome));
+        });
     }
 
     /**
-     * The state of one execution: the plan, the sink, each leg's record, what the sanitizer redacted from each leg's
-     * input, the results in completion order, and the log correlation of the request that started it (its legs run
-     * on other threads).
+     * The state of one execution: the plan, the sink, its span, each leg's record, what the sanitizer redacted from
+     * each leg's input, the results in completion order, and the log correlation of the request that started it
+     * (its legs run on other threads).
      */
     private static final class Run {
         final Plan plan;
         final Sink sink;
+        final Traced span;
         final Map<Integer, LegRecord> records = new ConcurrentHashMap<>();
         final Map<Integer, Map<String, Integer>> redactions = new ConcurrentHashMap<>();
         final List<LegResult> finished = java.util.Collections.synchronizedList(new ArrayList<>());
         final long started = System.nanoTime();
         final Map<String, String> correlation;
 
-        Run(Plan plan, Sink sink) {
+        Run(Plan plan, Sink sink, Traced span) {
             this.plan = plan;
             this.sink = sink;
             this.correlation = Correlation.with(Correlation.capture(), Correlation.THREAD_ID, sink.contextId(),
                     Correlation.TASK_ID, sink.taskId(), Correlation.ORCHESTRATION_ID, sink.taskId());
+            this.span = span;
         }
 
         List<LegRecord> legs() {
@@ -353,7 +367,7 @@ public class OrchestrationManager {
                         new OrchestrationState(run.plan, run.legs(), null), e.taskMetadata()));
             }
         };
-        return new Leg(index, agent, crossing, run.plan.agentTimeout(), recording, registry, client, resume,
+        return new Leg(index, agent, crossing, run.plan.agentTimeout(), recording, registry, client, resume, run.span,
                 (taskId, contextId) -> run.records.put(index, new LegRecord(index, agent,
                         TaskState.TASK_STATE_WORKING.name(), taskId, contextId, null))).run()
                 .invoke(r -> {
@@ -426,7 +440,9 @@ public class OrchestrationManager {
 
     /** Best effort: the agent's task is canceled (a question nobody will answer); a failure is only logged. */
     private Uni<Void> cancelAtAgent(Run run, String agent, String remoteTaskId) {
-        return registry.target(run.sink.caller(), agent).onItem().transformToUni(t -> client.cancelTask(t, remoteTaskId)).replaceWithVoid()
+        return registry.target(run.sink.caller(), agent)
+                .onItem().transformToUni(t -> run.span.withinUni(() -> client.cancelTask(t, remoteTaskId)))
+                .replaceWithVoid()
                 .onFailure(A2aException.class::isInstance).invoke(f -> LOG.debugf("agent %s did not cancel %s: %s",
                         agent, remoteTaskId, f.getMessage()))
                 .onFailure(A2aException.class::isInstance).recoverWithNull();
@@ -484,6 +500,7 @@ public class OrchestrationManager {
                     : asking.statusMessage().withIds(sink.contextId(), sink.taskId())
                             .withMetadata(markAgent(asking.statusMessage().metadata(), asking.agent()));
             OrchestrationState state = new OrchestrationState(run.plan, run.legs(), asking.index());
+            run.span.outcome("input_required");
             return sink.emit(new Emission(List.of(StreamResponse.of(new TaskStatusUpdateEvent(sink.taskId(),
                     sink.contextId(), TaskStatus.of(asking.state(), question), markAgent(null, asking.agent())))),
                     List.of(), state, describe(run.plan, run.legs())));

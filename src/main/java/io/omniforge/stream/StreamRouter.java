@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omniforge.a2a.StreamEvent;
 import io.omniforge.a2a.StreamResponse;
 import io.omniforge.a2a.TaskState;
+import io.omniforge.security.LimitsConfig;
 import io.omniforge.store.Db;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -32,8 +33,10 @@ public class StreamRouter {
     private final StreamConfig config;
     private final RemoteTails remote;
     private final Map<String, TaskChannel> channels = new ConcurrentHashMap<>();
+    private final Subscribers subscribers;
 
-    public StreamRouter(Db db, ObjectMapper mapper, StreamConfig config, RemoteTails remote) {
+    public StreamRouter(Db db, ObjectMapper mapper, StreamConfig config, RemoteTails remote, LimitsConfig limits) {
+        this.subscribers = new Subscribers(limits.maxSubscribersPerTask());
         this.db = db;
         this.mapper = mapper;
         this.config = config;
@@ -97,6 +100,19 @@ public class StreamRouter {
                 .uni(() -> new long[] {afterSeq, 0}, state -> nextBatch(taskId, state))
                 .whilst(batch -> !batch.last())
                 .onItem().transformToIterable(Batch::events);
+    }
+
+    /**
+     * A client's stream of a task (SendStreamingMessage, SubscribeToTask): at most
+     * {@code omniforge.limits.max-subscribers-per-task} at once per task in this process; one more fails with -32004.
+     */
+    public <T> Multi<T> subscriber(String taskId, Multi<T> stream) {
+        return subscribers.admit(taskId, stream);
+    }
+
+    /** The client streams following a task in this process now. */
+    public int subscribers(String taskId) {
+        return subscribers.count(taskId);
     }
 
     /** The state of a tail: the cursor, and 1 when another process committed after it (read the store next). */

@@ -48,10 +48,12 @@ public abstract class PackagedServiceTest {
     /** Starts the packaged jar on {@code port} with extra {@code -D} options and environment; waits until it listens. */
     protected Process start(int port, List<String> properties, Map<String, String> env, Path log) throws Exception {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        // These tests are about processes and stores, not about who calls: anonymous callers are admins here
-        // (the packaged default refuses them; SecurityTest covers that).
+        // These tests are about processes and stores, not about who calls: anonymous callers are admins here (the
+        // packaged default refuses them; SecurityTest covers that), and they register the service's own demo agents
+        // on loopback, which the production profile refuses otherwise.
         List<String> command = new ArrayList<>(List.of(javaBin, "-Dquarkus.http.port=" + port,
-                "-Domniforge.security.anonymous.enabled=true", "-Domniforge.security.anonymous.roles=admin"));
+                "-Domniforge.security.anonymous.enabled=true", "-Domniforge.security.anonymous.roles=admin",
+                "-Domniforge.security.agent-urls.allow-loopback=true"));
         command.addAll(properties);
         command.addAll(List.of("-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath().toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
