@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.LinkedHashMap;
@@ -38,24 +39,32 @@ public class OrchestrationsRoute {
     private final TaskManager tasks;
     private final ObjectMapper mapper;
     private final JsonRpcTransport transport;
-    private final InputLimits limits;
+    private final ApiConfig config;
     private final io.omniforge.observability.Telemetry telemetry;
+    private final InputLimits limits;
 
-    public OrchestrationsRoute(TaskManager tasks, ObjectMapper mapper, JsonRpcTransport transport, InputLimits limits,
-            io.omniforge.observability.Telemetry telemetry) {
+    public OrchestrationsRoute(TaskManager tasks, ObjectMapper mapper, JsonRpcTransport transport, ApiConfig config,
+            io.omniforge.observability.Telemetry telemetry, InputLimits limits) {
         this.telemetry = telemetry;
         this.tasks = tasks;
         this.mapper = mapper;
         this.transport = transport;
+        this.config = config;
         this.limits = limits;
     }
 
     void mount(@Observes Router router) {
-        // The body has been read by ApiBodyLimit, within omniforge.api.max-body-bytes.
         router.post(PATH)
+                .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
                 .handler(this::handle)
-                .failureHandler(ctx -> error(ctx.response(), JsonRpcTransport.internal(ctx.failure() != null
-                        ? ctx.failure() : new IllegalStateException("request failed with " + ctx.statusCode()))));
+                .failureHandler(ctx -> {
+                    if (ctx.statusCode() == 413) {
+                        write(ctx.response(), 413, ApiBodyLimit.tooLarge(config.maxBodyBytes()));
+                    } else {
+                        error(ctx.response(), JsonRpcTransport.internal(ctx.failure() != null ? ctx.failure()
+                                : new IllegalStateException("request failed with " + ctx.statusCode())));
+                    }
+                });
     }
 
     private void handle(RoutingContext ctx) {

@@ -25,7 +25,10 @@ public interface LimitsConfig {
     @WithDefault("16384")
     int maxMetadataBytes();
 
-    /** Most live streams (SendStreamingMessage and SubscribeToTask) one task may have in this process. */
+    /**
+     * Most SubscribeToTask streams one task may have at once in this process (the stream of the message that created or
+     * resumed the task is not counted: the message has been acted on).
+     */
     @WithDefault("64")
     int maxSubscribersPerTask();
 }

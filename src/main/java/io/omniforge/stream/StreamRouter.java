@@ -103,14 +103,14 @@ public class StreamRouter {
     }
 
     /**
-     * A client's stream of a task (SendStreamingMessage, SubscribeToTask): at most
-     * {@code omniforge.limits.max-subscribers-per-task} at once per task in this process; one more fails with -32004.
+     * A client's subscription to a task (SubscribeToTask): at most {@code omniforge.limits.max-subscribers-per-task} at
+     * once per task in this process; one more fails with -32004.
      */
     public <T> Multi<T> subscriber(String taskId, Multi<T> stream) {
         return subscribers.admit(taskId, stream);
     }
 
-    /** The client streams following a task in this process now. */
+    /** The subscriptions following a task in this process now. */
     public int subscribers(String taskId) {
         return subscribers.count(taskId);
     }

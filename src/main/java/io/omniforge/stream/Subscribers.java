@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * How many client streams follow each task in this process ({@code omniforge.limits.max-subscribers-per-task}): one
+ * How many subscriptions follow each task in this process ({@code omniforge.limits.max-subscribers-per-task}): one
  * more fails at once with -32004, before its first event, instead of adding to the task's waiters without bound.
  */
 final class Subscribers {
@@ -34,7 +34,7 @@ final class Subscribers {
             });
             if (!admitted.get()) {
                 return Multi.createFrom().failure(new A2aException(A2aError.UNSUPPORTED_OPERATION, "task " + taskId
-                        + " already has " + max + " streams open, the limit (omniforge.limits.max-subscribers-per-task);"
+                        + " already has " + max + " subscriptions here, the limit (omniforge.limits.max-subscribers-per-task);"
                         + " close one, or read the task with GetTask", Map.of("taskId", taskId,
                         "limit", "omniforge.limits.max-subscribers-per-task", "max", String.valueOf(max)), null));
             }

@@ -402,10 +402,9 @@ public class TaskManager implements A2aService {
     @Override
     public Multi<StreamEvent> sendStreamingMessage(CallContext ctx, SendMessageRequest request) {
         Integer historyLength = request.configuration() == null ? null : request.configuration().historyLength();
-        return start(ctx, request).onItem().transformToMulti(started -> router.subscriber(started.run().id(),
-                Multi.createBy().concatenating().streams(
+        return start(ctx, request).onItem().transformToMulti(started -> Multi.createBy().concatenating().streams(
                 Multi.createFrom().item(new StreamEvent(started.seq(), StreamResponse.of(started.task().view(historyLength, true)))),
-                router.tail(started.run().id(), started.seq()))));
+                router.tail(started.run().id(), started.seq())));
     }
 
     /** A task created (or resumed) and its agent called; {@code task} and {@code seq} are as of before the call. */

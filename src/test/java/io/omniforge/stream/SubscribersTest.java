@@ -21,7 +21,7 @@ class SubscribersTest {
         assertEquals(2, subscribers.count("t"));
 
         AssertSubscriber<String> third = subscribers.admit("t", live).subscribe().withSubscriber(AssertSubscriber.create(10));
-        third.assertFailedWith(A2aException.class, "task t already has 2 streams open");
+        third.assertFailedWith(A2aException.class, "task t already has 2 subscriptions here");
         assertEquals(A2aError.UNSUPPORTED_OPERATION, ((A2aException) third.getFailure()).error());
         assertEquals(2, subscribers.count("t"), "the refused one did not count");
         assertEquals(1, subscribers.admit("u", Multi.createFrom().items("x")).subscribe()
