@@ -1,16 +1,87 @@
 package io.omniforge.a2a;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
 /**
  * One event of a task's stream with its per-task sequence number, which is the SSE {@code id:}; a sequence of
  * zero or less means the event carries no id (agents that do not persist their streams).
+ *
+ * <p>An event is serialized once: the store and every subscriber's stream use the same JSON ({@link #json},
+ * {@link #jsonBytes}), made on first use (an event read from the store keeps the JSON it was read from).
  */
-public record StreamEvent(long seq, StreamResponse response) {
+public final class StreamEvent {
+
+    private final long seq;
+    private final StreamResponse response;
+    private volatile String json;
+    private volatile byte[] jsonBytes;
+
+    public StreamEvent(long seq, StreamResponse response) {
+        this.seq = seq;
+        this.response = response;
+    }
+
+    /** An event read back from the store, with the JSON it was stored as. */
+    public StreamEvent(long seq, StreamResponse response, String json) {
+        this(seq, response);
+        this.json = json;
+    }
 
     public static StreamEvent unnumbered(StreamResponse response) {
         return new StreamEvent(0, response);
     }
 
+    public long seq() {
+        return seq;
+    }
+
+    public StreamResponse response() {
+        return response;
+    }
+
     public boolean hasId() {
         return seq > 0;
+    }
+
+    /** The response as JSON, serialized with {@code mapper} the first time it is asked for. */
+    public String json(ObjectMapper mapper) {
+        String j = json;
+        if (j == null) {
+            try {
+                j = mapper.writeValueAsString(response);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot serialize a stream event", e);
+            }
+            json = j;
+        }
+        return j;
+    }
+
+    /** {@link #json} as UTF-8. */
+    public byte[] jsonBytes(ObjectMapper mapper) {
+        byte[] b = jsonBytes;
+        if (b == null) {
+            b = json(mapper).getBytes(StandardCharsets.UTF_8);
+            jsonBytes = b;
+        }
+        return b;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StreamEvent e && e.seq == seq && Objects.equals(e.response, response);
+    }
+
+    @Override
+    public int hashCode() {
+        return Long.hashCode(seq) * 31 + Objects.hashCode(response);
+    }
+
+    @Override
+    public String toString() {
+        return "StreamEvent[seq=" + seq + ", response=" + response + "]";
     }
 }

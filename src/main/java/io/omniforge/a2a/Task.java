@@ -77,6 +77,48 @@ public record Task(
         return withArtifacts(list);
     }
 
+    /**
+     * {@link #applying} each event in turn, with each run of artifact updates applied at once: an artifact streamed
+     * in many chunks is copied once per run, not once per chunk.
+     */
+    public Task applyingAll(List<StreamResponse> events) {
+        Task t = this;
+        int i = 0;
+        while (i < events.size()) {
+            if (events.get(i).artifactUpdate() == null) {
+                t = t.applying(events.get(i++));
+                continue;
+            }
+            java.util.List<Artifact> list = t.artifacts == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(t.artifacts);
+            java.util.Map<Integer, java.util.List<Part>> grown = new java.util.HashMap<>();
+            for (; i < events.size() && events.get(i).artifactUpdate() != null; i++) {
+                TaskArtifactUpdateEvent a = events.get(i).artifactUpdate();
+                int at = lastIndexOf(list, a.artifact().artifactId());
+                if (at < 0) {
+                    list.add(a.artifact());
+                } else if (a.isAppend()) {
+                    Artifact existing = list.get(at);
+                    grown.computeIfAbsent(at, k -> new java.util.ArrayList<>(existing.parts())).addAll(a.artifact().parts());
+                } else {
+                    list.set(at, a.artifact());
+                    grown.remove(at);
+                }
+            }
+            grown.forEach((at, parts) -> list.set(at, list.get(at).withParts(parts)));
+            t = t.withArtifacts(list);
+        }
+        return t;
+    }
+
+    private static int lastIndexOf(List<Artifact> list, String artifactId) {
+        for (int i = list.size() - 1; i >= 0; i--) {
+            if (list.get(i).artifactId().equals(artifactId)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static <T> List<T> plus(List<T> list, T item) {
         List<T> out = list == null ? new java.util.ArrayList<>() : new java.util.ArrayList<>(list);
         out.add(item);

@@ -330,8 +330,16 @@ public class JsonRpcTransport {
     }
 
     private void stream(RoutingContext ctx, JsonNode id, Multi<StreamEvent> events) {
+        String idJson;
+        try {
+            idJson = mapper.writeValueAsString(id == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : id);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a JSON-RPC id", e);
+        }
+        // The data of each event is the JSON-RPC response {"jsonrpc":"2.0","id":<id>,"result":<event>}, spliced
+        // around the event's JSON, which is made once for every stream that carries the event.
         new SseWriter(ctx.response(), Vertx.currentContext(), mapper,
-                event -> JsonRpcResponse.result(id, event.response()),
+                "{\"jsonrpc\":\"2.0\",\"id\":" + idJson + ",\"result\":", "}",
                 error -> JsonRpcResponse.error(id, error.toJsonRpcError()),
                 error -> writeError(ctx.response(), statusOf(error), id, error),
                 this::toA2a, () -> telemetry.sseStreamOpened(ctx.normalizedPath())).start(events);

@@ -78,7 +78,7 @@ public class OrchestrationsRoute {
         CallContext call = new CallContext(AuthFilter.caller(ctx), transport.baseUrl(ctx.request()), null);
         String accept = ctx.request().getHeader(HttpHeaders.ACCEPT);
         if (accept != null && accept.contains("text/event-stream")) {
-            new SseWriter(ctx.response(), Vertx.currentContext(), mapper, event -> event.response(),
+            new SseWriter(ctx.response(), Vertx.currentContext(), mapper, "", "",
                     error -> ApiError.of(error.error().httpStatus(), status(error), error.getMessage(), error.error().reason()),
                     error -> error(ctx.response(), error), transport::toA2a,
                     () -> telemetry.sseStreamOpened(PATH))

@@ -10,23 +10,33 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Flow.Subscription;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Writes a Multi of task events as Server-Sent Events with backpressure: one event is requested at a time, and the
- * next only once the connection's write queue has room, so a slow client holds nothing in memory here (its
- * subscription reads the task's log at its own pace). Each event's sequence number is its {@code id:}. A failure
- * before the first event is answered the plain way (JSON); after it, as a last event. A client that goes away
- * cancels its subscription, nothing else.
+ * Writes a Multi of task events as Server-Sent Events with backpressure: at most {@link #WINDOW} events are asked
+ * for ahead of the connection, and more only once its write queue has room, so a slow client holds little in memory
+ * here (its subscription reads the task's log at its own pace). Events that arrive together go out in one write.
+ * Each event's sequence number is its {@code id:}; its data is {@code prefix}, the event's JSON (serialized once
+ * for every stream that carries it), {@code suffix}. A failure before the first event is answered the plain way
+ * (JSON); after it, as a last event. A client that goes away cancels its subscription, nothing else.
  */
 final class SseWriter implements MultiSubscriber<StreamEvent> {
+
+    /** Events requested ahead of the connection at most. */
+    static final int WINDOW = 64;
+    private static final byte[] ID = "id: ".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] NEWLINE = "\n".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.UTF_8);
 
     private final HttpServerResponse response;
     private final Context context;
     private final ObjectMapper mapper;
-    private final Function<StreamEvent, Object> payload;
+    private final byte[] prefix;
+    private final byte[] suffix;
     private final Function<A2aException, Object> lateError;
     private final Consumer<A2aException> earlyError;
     private final Function<Throwable, A2aException> errors;
@@ -35,15 +45,20 @@ final class SseWriter implements MultiSubscriber<StreamEvent> {
     private volatile Subscription subscription;
     private volatile boolean started;
     private volatile boolean done;
+    // Only touched on the connection's context:
+    private Buffer pending;
+    private boolean flushScheduled;
+    private long outstanding;
 
-    SseWriter(HttpServerResponse response, Context context, ObjectMapper mapper, Function<StreamEvent, Object> payload,
+    SseWriter(HttpServerResponse response, Context context, ObjectMapper mapper, String prefix, String suffix,
             Function<A2aException, Object> lateError, Consumer<A2aException> earlyError,
             Function<Throwable, A2aException> errors, java.util.function.Supplier<Runnable> gauge) {
         this.gauge = gauge;
         this.response = response;
         this.context = context;
         this.mapper = mapper;
-        this.payload = payload;
+        this.prefix = prefix.getBytes(StandardCharsets.UTF_8);
+        this.suffix = suffix.getBytes(StandardCharsets.UTF_8);
         this.lateError = lateError;
         this.earlyError = earlyError;
         this.errors = errors;
@@ -69,12 +84,13 @@ final class SseWriter implements MultiSubscriber<StreamEvent> {
         if (done) {
             s.cancel();
         } else {
-            s.request(1);
+            context.runOnContext(v -> refill());
         }
     }
 
     @Override
     public void onItem(StreamEvent event) {
+        outstanding--;
         if (done) {
             return;
         }
@@ -85,18 +101,48 @@ final class SseWriter implements MultiSubscriber<StreamEvent> {
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                     .putHeader("X-Accel-Buffering", "no");
         }
-        response.write(frame(event.hasId() ? event.seq() : null, payload.apply(event)));
-        if (response.writeQueueFull()) {
-            response.drainHandler(v -> request());
-        } else {
-            request();
+        if (pending == null) {
+            pending = Buffer.buffer(512);
+        }
+        if (event.hasId()) {
+            pending.appendBytes(ID).appendString(Long.toString(event.seq())).appendBytes(NEWLINE);
+        }
+        pending.appendBytes(DATA).appendBytes(prefix).appendBytes(event.jsonBytes(mapper)).appendBytes(suffix).appendBytes(END);
+        if (!flushScheduled) {
+            // Whatever else arrives in this turn of the event loop goes out in the same write.
+            flushScheduled = true;
+            context.runOnContext(v -> flush());
         }
     }
 
-    private void request() {
+    private void flush() {
+        flushScheduled = false;
+        if (done) {
+            return;
+        }
+        writePending();
+        if (response.writeQueueFull()) {
+            response.drainHandler(v -> refill());
+        } else {
+            refill();
+        }
+    }
+
+    private void writePending() {
+        if (pending != null) {
+            Buffer b = pending;
+            pending = null;
+            response.write(b);
+        }
+    }
+
+    /** Asks for more once half the window has been used. */
+    private void refill() {
         Subscription s = subscription;
-        if (s != null && !done) {
-            s.request(1);
+        if (s != null && !done && outstanding <= WINDOW / 2) {
+            long more = WINDOW - outstanding;
+            outstanding += more;
+            s.request(more);
         }
     }
 
@@ -111,7 +157,8 @@ final class SseWriter implements MultiSubscriber<StreamEvent> {
         if (!started) {
             earlyError.accept(error);
         } else {
-            response.end(frame(null, lateError.apply(error)));
+            writePending();
+            response.end(frame(lateError.apply(error)));
         }
     }
 
@@ -125,20 +172,17 @@ final class SseWriter implements MultiSubscriber<StreamEvent> {
         if (!started) {
             earlyError.accept(new A2aException(io.omniforge.a2a.A2aError.INTERNAL_ERROR, "the stream ended without an event"));
         } else {
+            writePending();
             response.end();
         }
     }
 
-    private Buffer frame(Long seq, Object body) {
-        Buffer buffer = Buffer.buffer();
-        if (seq != null) {
-            buffer.appendString("id: ").appendString(Long.toString(seq)).appendString("\n");
-        }
+    /** A last event without an id. */
+    private Buffer frame(Object body) {
         try {
-            buffer.appendString("data: ").appendBytes(mapper.writeValueAsBytes(body)).appendString("\n\n");
+            return Buffer.buffer().appendBytes(DATA).appendBytes(mapper.writeValueAsBytes(body)).appendBytes(END);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not serialize a stream event", e);
         }
-        return buffer;
     }
 }

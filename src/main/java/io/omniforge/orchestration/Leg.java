@@ -102,9 +102,8 @@ final class Leg {
      * are children of the orchestration's span.
      */
     private Uni<LegResult> follow(AgentTarget target, java.util.function.Supplier<Multi<StreamResponse>> events) {
-        return span.within(() -> client.resilient(target, events.get()))
-                .onItem().transformToUniAndConcatenate(this::handle)
-                .collect().last()
+        return io.omniforge.stream.Coalescer.consume(span.within(() -> client.resilient(target, events.get())), MAX_BATCH,
+                        this::handle)
                 .map(ignored -> ended() ? result(null) : failed(AgentException.invalidResponse(agent,
                         remoteTaskId == null ? "its answer ended before it named its task or reached a final state"
                                 : "its answer ended while its task " + remoteTaskId + " was " + seen.status().state())));
@@ -114,9 +113,27 @@ final class Leg {
         return answer != null || seen.status().state().endsStream();
     }
 
-    /** One event of the agent: remembered, and re-keyed onto the upstream task. */
-    private Uni<Void> handle(StreamResponse event) {
-        List<StreamResponse> upstream = new ArrayList<>(2);
+    /**
+     * Events of the agent that wait while the ones before them are being committed, at most: the next emission
+     * takes all of them.
+     */
+    static final int MAX_BATCH = 256;
+
+    /** Events of the agent that came together: remembered, re-keyed onto the upstream task, emitted at once. */
+    private Uni<Void> handle(List<StreamResponse> events) {
+        List<StreamResponse> upstream = new ArrayList<>(events.size() + 1);
+        for (StreamResponse event : events) {
+            handle(event, upstream);
+        }
+        applyPending();
+        return upstream.isEmpty() ? Uni.createFrom().voidItem() : sink.emit(Emission.of(upstream));
+    }
+
+    /** One event of the agent: remembered, and re-keyed onto the upstream task (into {@code upstream}). */
+    private void handle(StreamResponse event, List<StreamResponse> upstream) {
+        if (event.artifactUpdate() == null) {
+            applyPending();
+        }
         TaskState before = seen.status().state();
         if (event.message() != null) {
             Message m = event.message();
@@ -136,7 +153,7 @@ final class Leg {
         } else {
             TaskArtifactUpdateEvent a = event.artifactUpdate();
             remember(a.taskId(), a.contextId());
-            seen = seen.applying(event);
+            pendingArtifacts.add(event);
             upstream.add(artifact(a.artifact(), a.isAppend(), Boolean.TRUE.equals(a.lastChunk())));
         }
         TaskState after = answer != null ? TaskState.TASK_STATE_COMPLETED : seen.status().state();
@@ -147,7 +164,16 @@ final class Leg {
                     new TaskStatus(TaskState.TASK_STATE_WORKING, said == null ? null : rekey(said), Instant.now()),
                     mark(Map.of("leg", after.name(), "index", index)))));
         }
-        return upstream.isEmpty() ? Uni.createFrom().voidItem() : sink.emit(Emission.of(upstream));
+    }
+
+    /** Artifact updates not yet applied to {@link #seen}: a run of them is applied at once (see Task.applyingAll). */
+    private final List<StreamResponse> pendingArtifacts = new ArrayList<>();
+
+    private void applyPending() {
+        if (!pendingArtifacts.isEmpty()) {
+            seen = seen.applyingAll(pendingArtifacts);
+            pendingArtifacts.clear();
+        }
     }
 
     private void remember(String taskId, String contextId) {

@@ -56,17 +56,22 @@ public class StreamRouter {
         }
     }
 
-    /** Inside a write operation: appends an event to a task's log. */
-    public void append(Connection c, String taskId, StreamEvent event) throws SQLException {
+    /** Inside a write operation: appends events to a task's log (each serialized once, see StreamEvent#json). */
+    public void append(Connection c, String taskId, List<StreamEvent> events) throws SQLException {
+        if (events.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
         try (PreparedStatement ps = c.prepareStatement(
                 "INSERT INTO task_events (task_id, seq, body, created_at) VALUES (?, ?, ?, ?)")) {
-            ps.setString(1, taskId);
-            ps.setLong(2, event.seq());
-            ps.setString(3, mapper.writeValueAsString(event.response()));
-            ps.setLong(4, System.currentTimeMillis());
-            ps.executeUpdate();
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize a stream event", e);
+            for (StreamEvent event : events) {
+                ps.setString(1, taskId);
+                ps.setLong(2, event.seq());
+                ps.setString(3, event.json(mapper));
+                ps.setLong(4, now);
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 
@@ -197,7 +202,8 @@ public class StreamRouter {
                 List<StreamEvent> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new StreamEvent(rs.getLong(1), mapper.readValue(rs.getString(2), StreamResponse.class)));
+                        String json = rs.getString(2);
+                        out.add(new StreamEvent(rs.getLong(1), mapper.readValue(json, StreamResponse.class), json));
                     }
                 }
                 boolean more = out.size() > limit;

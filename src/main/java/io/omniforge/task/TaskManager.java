@@ -498,7 +498,7 @@ public class TaskManager implements A2aService {
                 handoffs.contextDelivered(c, ctx.tenant(), contextId, handoff.record());
             }
             store.insert(c, record);
-            router.append(c, taskId, first);
+            router.append(c, taskId, List.of(first));
             return null;
         }).onItem().transformToUni(ignored -> {
             TaskRun run = new TaskRun(this, record, ctx.caller());
@@ -537,7 +537,7 @@ public class TaskManager implements A2aService {
             threads.getOrCreate(c, ctx.tenant(), contextId);
             threads.appendMessage(c, ctx.tenant(), contextId, userMessage, taskId, null);
             store.insert(c, record);
-            router.append(c, taskId, first);
+            router.append(c, taskId, List.of(first));
             return null;
         }).map(ignored -> {
             TaskRun run = new TaskRun(this, record, ctx.caller());

@@ -16,6 +16,7 @@ import io.omniforge.a2a.TaskStatus;
 import io.omniforge.a2a.TaskStatusUpdateEvent;
 import io.omniforge.agent.AgentException;
 import io.omniforge.store.StoreConflictException;
+import io.omniforge.stream.Coalescer;
 import io.omniforge.observability.Correlation;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -56,6 +57,8 @@ final class TaskRun {
     private final Map<String, String> correlation;
     private TaskRecord record;
     private Cancellable downstream;
+    /** The last event whose task this run stored as the task's body. */
+    private long snapshotSeq;
     private A2aException failure;
     private boolean cancelPending;
     private boolean moved;
@@ -72,6 +75,7 @@ final class TaskRun {
         this.caller = caller;
         this.agent = record.agent();
         this.record = record;
+        this.snapshotSeq = record.lastSeq();
         this.correlation = Correlation.with(Correlation.capture(), Correlation.TENANT, record.tenant(),
                 Correlation.THREAD_ID, record.task().contextId(), Correlation.TASK_ID, record.id(),
                 Correlation.AGENT, record.agent());
@@ -133,6 +137,15 @@ final class TaskRun {
                 .subscribe().with(v -> { }, e -> LOG.warnf("task %s: after it moved on elsewhere: %s", id(), e.getMessage()));
     }
 
+    /**
+     * Events of an agent that wait while the ones before them are being committed, at most: the next commit takes
+     * all of them (a streaming agent gets one commit per batch, not one per event).
+     */
+    static final int MAX_BATCH = 256;
+
+    /** Events after which a task's stored body is rewritten at the latest, while it is small (see TaskStore.update). */
+    static final int SNAPSHOT_EVERY = 256;
+
     /** Feeds the task from an agent's events until they end, fail, or the task is canceled. */
     void follow(Multi<StreamResponse> events) {
         int g;
@@ -140,20 +153,19 @@ final class TaskRun {
             g = ++generation;
             switching = false;
         }
-        Cancellable subscription = events
-                .onItem().transformToUniAndConcatenate(e -> Correlation.call(correlation, () -> fromDownstream(e)))
-                .subscribe().with(
-                        ignored -> { },
-                        Correlation.wrap(correlation, (Throwable f) -> {
-                            if (current(g)) {
-                                agentFailed(f);
-                            }
-                        }),
-                        Correlation.wrap(correlation, () -> {
-                            if (current(g)) {
-                                agentDone();
-                            }
-                        }));
+        Coalescer<StreamResponse> subscription = new Coalescer<>(MAX_BATCH,
+                batch -> Correlation.call(correlation, () -> fromDownstream(batch, 0)),
+                Correlation.wrap(correlation, () -> {
+                    if (current(g)) {
+                        agentDone();
+                    }
+                }),
+                Correlation.wrap(correlation, (Throwable f) -> {
+                    if (current(g)) {
+                        agentFailed(f);
+                    }
+                }));
+        events.subscribe().withSubscriber(subscription);
         synchronized (this) {
             if (record.task().status().state().isTerminal()) {
                 subscription.cancel();
@@ -161,6 +173,61 @@ final class TaskRun {
                 downstream = subscription;
             }
         }
+    }
+
+    /**
+     * The events of a batch from {@code from} on, in order: each run of plain events (see {@link #plain}) in one
+     * write, every other event on its own.
+     */
+    private Uni<Void> fromDownstream(List<StreamResponse> batch, int from) {
+        if (from >= batch.size()) {
+            return Uni.createFrom().voidItem();
+        }
+        int to = from;
+        while (to < batch.size() && plain(batch.get(to))) {
+            StreamResponse event = batch.get(to++);
+            if (event.message() != null || (event.state() != null && event.state().endsStream())) {
+                break; // what follows the end of a turn is decided once that end is stored
+            }
+        }
+        int next = to == from ? from + 1 : to;
+        Uni<Void> step = to == from ? fromDownstream(batch.get(from)) : appendPlain(batch.subList(from, to));
+        return step.chain(() -> fromDownstream(batch, next));
+    }
+
+    /**
+     * An event that needs nothing but its translation and its write: a status or artifact update, or a message,
+     * that asks for no handoff, while no handoff is pending or being activated and no cancel waits for the agent's
+     * task id.
+     */
+    private boolean plain(StreamResponse event) {
+        if (event.task() != null) {
+            return false;
+        }
+        synchronized (this) {
+            if (cancelPending || pendingHandoff != null
+                    || (handoff != null && handoff.state() == io.omniforge.handoff.HandoffState.ACCEPTED)) {
+                return false;
+            }
+        }
+        return HandoffRequest.in(event, owner.mapper()).isEmpty();
+    }
+
+    /** Plain events, translated and written together. */
+    private Uni<Void> appendPlain(List<StreamResponse> events) {
+        Task current = record().task();
+        List<StreamResponse> upstream = new ArrayList<>(events.size());
+        List<Message> agentMessages = new ArrayList<>(1);
+        String remoteTask = null;
+        String remoteContext = null;
+        for (StreamResponse event : events) {
+            Translated t = translate(event, current);
+            upstream.addAll(t.upstream());
+            agentMessages.addAll(t.agentMessages());
+            remoteTask = t.remoteTask() == null ? remoteTask : t.remoteTask();
+            remoteContext = t.remoteContext() == null ? remoteContext : t.remoteContext();
+        }
+        return append(upstream, remoteTask, remoteContext, agentMessages);
     }
 
     /** Whether callbacks of the follow numbered {@code g} still speak for this task (not switched, not handing off). */
@@ -226,6 +293,59 @@ final class TaskRun {
                 return Uni.createFrom().voidItem();
             }
         }
+        Translated t = translate(event, current);
+        List<StreamResponse> upstream = t.upstream();
+        List<Message> agentMessages = t.agentMessages();
+        String remoteTask = t.remoteTask();
+        String remoteContext = t.remoteContext();
+        HandoffRequest asked = HandoffRequest.in(event, owner.mapper()).orElse(null);
+        StreamResponse held = null;
+        HandoffRecord activating = null;
+        synchronized (this) {
+            if (asked != null) {
+                pendingHandoff = asked;
+            }
+            if (handoff != null && handoff.state() == io.omniforge.handoff.HandoffState.ACCEPTED) {
+                activating = handoff;
+                handoff = handoff.with(io.omniforge.handoff.HandoffState.ACTIVE, null);
+            }
+            if (pendingHandoff != null) {
+                for (StreamResponse r : upstream) {
+                    if (r.statusUpdate() != null && r.statusUpdate().status().state() == TaskState.TASK_STATE_COMPLETED) {
+                        held = r;
+                    }
+                }
+                if (held != null) {
+                    switching = true;
+                }
+            }
+        }
+        String rTask = remoteTask;
+        String rContext = remoteContext;
+        Uni<Void> activated = activating == null ? Uni.createFrom().voidItem()
+                : owner.handoffs().activate(record().tenant(), current.contextId(), activating).replaceWithVoid();
+        if (held == null) {
+            return activated.chain(() -> append(upstream, rTask, rContext, agentMessages));
+        }
+        // The agent asks to hand the conversation over: its final status waits for the decision.
+        StreamResponse finalStatus = held;
+        HandoffRequest request;
+        synchronized (this) {
+            request = pendingHandoff;
+            pendingHandoff = null;
+        }
+        List<StreamResponse> rest = new ArrayList<>(upstream);
+        rest.remove(finalStatus);
+        return activated.chain(() -> append(rest, rTask, rContext, agentMessages))
+                .chain(() -> owner.handOff(this, request, finalStatus));
+    }
+
+    /** An agent's event as this task's events, with the agent's own ids and the messages the thread records. */
+    private record Translated(List<StreamResponse> upstream, String remoteTask, String remoteContext,
+            List<Message> agentMessages) {
+    }
+
+    private Translated translate(StreamResponse event, Task current) {
         String taskId = current.id();
         String contextId = current.contextId();
         List<StreamResponse> upstream = new ArrayList<>(2);
@@ -269,46 +389,7 @@ final class TaskRun {
                 agentMessages.add(r.statusUpdate().status().message());
             }
         }
-        HandoffRequest asked = HandoffRequest.in(event, owner.mapper()).orElse(null);
-        StreamResponse held = null;
-        HandoffRecord activating = null;
-        synchronized (this) {
-            if (asked != null) {
-                pendingHandoff = asked;
-            }
-            if (handoff != null && handoff.state() == io.omniforge.handoff.HandoffState.ACCEPTED) {
-                activating = handoff;
-                handoff = handoff.with(io.omniforge.handoff.HandoffState.ACTIVE, null);
-            }
-            if (pendingHandoff != null) {
-                for (StreamResponse r : upstream) {
-                    if (r.statusUpdate() != null && r.statusUpdate().status().state() == TaskState.TASK_STATE_COMPLETED) {
-                        held = r;
-                    }
-                }
-                if (held != null) {
-                    switching = true;
-                }
-            }
-        }
-        String rTask = remoteTask;
-        String rContext = remoteContext;
-        Uni<Void> activated = activating == null ? Uni.createFrom().voidItem()
-                : owner.handoffs().activate(record().tenant(), current.contextId(), activating).replaceWithVoid();
-        if (held == null) {
-            return activated.chain(() -> append(upstream, rTask, rContext, agentMessages));
-        }
-        // The agent asks to hand the conversation over: its final status waits for the decision.
-        StreamResponse finalStatus = held;
-        HandoffRequest request;
-        synchronized (this) {
-            request = pendingHandoff;
-            pendingHandoff = null;
-        }
-        List<StreamResponse> rest = new ArrayList<>(upstream);
-        rest.remove(finalStatus);
-        return activated.chain(() -> append(rest, rTask, rContext, agentMessages))
-                .chain(() -> owner.handOff(this, request, finalStatus));
+        return new Translated(upstream, remoteTask, remoteContext, agentMessages);
     }
 
     /** Ends the hand-over of a task that stays with its agent: the held final status, with a note saying why. */
@@ -467,6 +548,11 @@ final class TaskRun {
         }
         CompletableFuture<Void> committed;
         List<StreamEvent> numbered = new ArrayList<>(events.size());
+        // Serialized here, on the caller's thread and outside the lock, not on the store's one writer thread.
+        List<String> json = new ArrayList<>(events.size());
+        for (StreamResponse e : events) {
+            json.add(StreamEvent.unnumbered(e).json(owner.mapper()));
+        }
         boolean ends;
         long previousSeq;
         synchronized (this) {
@@ -474,15 +560,16 @@ final class TaskRun {
                 return Uni.createFrom().voidItem();
             }
             previousSeq = record.lastSeq();
+            Task before = record.task();
             boolean newRemoteContext = remoteContext != null && !remoteContext.equals(record.remoteContextId());
             Task task = clientReply == null ? record.task() : record.task().withHistory(plus(record.task().history(), clientReply));
             if (taskMetadata != null) {
                 task = task.withMetadata(taskMetadata);
             }
             long seq = record.lastSeq();
-            for (StreamResponse e : events) {
-                task = task.applying(e);
-                numbered.add(new StreamEvent(++seq, e));
+            task = task.applyingAll(events);
+            for (int i = 0; i < events.size(); i++) {
+                numbered.add(new StreamEvent(++seq, events.get(i), json.get(i)));
             }
             TaskRecord next = record.with(task, seq).withRemote(remoteTask, remoteContext);
             if (orchestration != null) {
@@ -497,11 +584,22 @@ final class TaskRun {
                     && agentMessages.stream().noneMatch(m -> agent.equals(agentOf(m)))) {
                 toThread.add(answer(task, agent));
             }
+            // The stored body is rewritten when the task changes in a way its events do not say, when its state
+            // changes, and every SNAPSHOT_EVERY events; in between, readers apply the events after it.
+            // A growing task is rewritten ever less often (every quarter of its events at most), so a long stream costs
+            // time in proportion to its length, not to its square.
+            boolean snapshot = ends || clientReply != null || taskMetadata != null
+                    || task.status().state() != before.status().state()
+                    || seq - snapshotSeq >= Math.max(SNAPSHOT_EVERY, seq / 4);
+            if (snapshot) {
+                snapshotSeq = seq;
+            }
+            String body = snapshot ? owner.store().json(task) : null;
+            String orchestrationJson = stored.orchestration() == null ? null : owner.store().json(stored.orchestration());
             committed = owner.db().write(c -> {
-                owner.store().update(c, stored, previousSeq); // first: it fails if another process wrote the task
-                for (StreamEvent e : numbered) {
-                    owner.router().append(c, stored.id(), e);
-                }
+                // first: it fails if another process wrote the task
+                owner.store().update(c, stored, previousSeq, body, orchestrationJson);
+                owner.router().append(c, stored.id(), numbered);
                 if (clientReply != null) {
                     owner.threads().appendMessage(c, stored.tenant(), thread, clientReply, stored.id(), null);
                 }

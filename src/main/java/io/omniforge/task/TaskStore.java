@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omniforge.a2a.ListTasksRequest;
 import io.omniforge.a2a.ListTasksResponse;
+import io.omniforge.a2a.StreamResponse;
 import io.omniforge.a2a.Task;
 import io.omniforge.a2a.TaskState;
 import io.omniforge.orchestration.OrchestrationState;
@@ -30,7 +31,7 @@ import java.util.Optional;
 public class TaskStore {
 
     private static final String COLUMNS = "tenant, id, context_id, state, agent, remote_task_id, remote_context_id,"
-            + " last_seq, body, created_at, updated_at, orchestration";
+            + " last_seq, body, created_at, updated_at, orchestration, body_seq";
 
     /** Most orphaned tasks taken over in one go; the next check takes the rest. */
     static final int MAX_ORPHANS = 500;
@@ -47,7 +48,7 @@ public class TaskStore {
 
     public void insert(Connection c, TaskRecord r) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (" + COLUMNS + ", runner)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             long now = updatedAt(r.task());
             ps.setString(1, r.tenant());
             ps.setString(2, r.id());
@@ -61,7 +62,8 @@ public class TaskStore {
             ps.setLong(10, now);
             ps.setLong(11, now);
             ps.setString(12, r.orchestration() == null ? null : json(r.orchestration()));
-            ps.setString(13, instance.id());
+            ps.setLong(13, r.lastSeq());
+            ps.setString(14, instance.id());
             ps.executeUpdate();
         }
     }
@@ -69,25 +71,39 @@ public class TaskStore {
     /**
      * Stores the task as {@code r}, if its log still ends at {@code expectedLastSeq}; this process becomes its
      * runner. Call it before appending the events after {@code expectedLastSeq}: the row lock it takes makes a
-     * concurrent writer of the same task wait, and then fail here instead of on the events' key.
+     * concurrent writer of the same task wait, and then fail here instead of on the events' key. Without
+     * {@code body}, the stored body stays as it was (a reader applies the events after it): only the state, the
+     * ids, the orchestration and the log's end change, which keeps a long stream from rewriting an ever larger
+     * body at every event. The body must be written when the task changes in a way no event records.
      *
      * @throws StoreConflictException when another process has written the task since (nothing is changed)
      */
-    public void update(Connection c, TaskRecord r, long expectedLastSeq) throws SQLException {
+    public void update(Connection c, TaskRecord r, long expectedLastSeq, boolean body) throws SQLException {
+        update(c, r, expectedLastSeq, body ? json(r.task()) : null, r.orchestration() == null ? null : json(r.orchestration()));
+    }
+
+    /** {@link #update(Connection, TaskRecord, long, boolean)} with the body (null: keep it) and orchestration as JSON. */
+    public void update(Connection c, TaskRecord r, long expectedLastSeq, String body, String orchestration)
+            throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET state = ?, remote_task_id = ?,"
-                + " remote_context_id = ?, last_seq = ?, body = ?, updated_at = ?, orchestration = ?, runner = ?"
+                + " remote_context_id = ?, last_seq = ?, updated_at = ?, orchestration = ?, runner = ?"
+                + (body != null ? ", body = ?, body_seq = ?" : "")
                 + " WHERE id = ? AND tenant = ? AND last_seq = ?")) {
-            ps.setString(1, r.task().status().state().name());
-            ps.setString(2, r.remoteTaskId());
-            ps.setString(3, r.remoteContextId());
-            ps.setLong(4, r.lastSeq());
-            ps.setString(5, json(r.task()));
-            ps.setLong(6, updatedAt(r.task()));
-            ps.setString(7, r.orchestration() == null ? null : json(r.orchestration()));
-            ps.setString(8, instance.id());
-            ps.setString(9, r.id());
-            ps.setString(10, r.tenant());
-            ps.setLong(11, expectedLastSeq);
+            int i = 1;
+            ps.setString(i++, r.task().status().state().name());
+            ps.setString(i++, r.remoteTaskId());
+            ps.setString(i++, r.remoteContextId());
+            ps.setLong(i++, r.lastSeq());
+            ps.setLong(i++, updatedAt(r.task()));
+            ps.setString(i++, orchestration);
+            ps.setString(i++, instance.id());
+            if (body != null) {
+                ps.setString(i++, body);
+                ps.setLong(i++, r.lastSeq());
+            }
+            ps.setString(i++, r.id());
+            ps.setString(i++, r.tenant());
+            ps.setLong(i, expectedLastSeq);
             if (ps.executeUpdate() == 0) {
                 throw new StoreConflictException("task " + r.id() + " was changed by another process after event "
                         + expectedLastSeq, null);
@@ -100,11 +116,52 @@ public class TaskStore {
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tasks WHERE id = ? AND tenant = ?")) {
                 ps.setString(1, id);
                 ps.setString(2, tenant);
+                Stored row;
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(map(rs)) : Optional.empty();
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    row = map(rs);
                 }
+                return Optional.of(current(c, row));
             }
         });
+    }
+
+    /** A row as read: the record with its body as stored, and the event that body is as of. */
+    private record Stored(TaskRecord record, long bodySeq) {
+    }
+
+    /** The task as of its last event: the stored body with the events after it applied. */
+    private TaskRecord current(Connection c, Stored row) throws SQLException {
+        TaskRecord r = row.record();
+        if (row.bodySeq() >= r.lastSeq()) {
+            return r;
+        }
+        List<StreamResponse> events = new ArrayList<>((int) Math.min(1024, r.lastSeq() - row.bodySeq()));
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT body FROM task_events WHERE task_id = ? AND seq > ? AND seq <= ? ORDER BY seq")) {
+            ps.setString(1, r.id());
+            ps.setLong(2, row.bodySeq());
+            ps.setLong(3, r.lastSeq());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    events.add(mapper.readValue(rs.getString(1), StreamResponse.class));
+                }
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a stored event of task " + r.id() + " is not valid JSON", e);
+        }
+        return new TaskRecord(r.tenant(), r.task().applyingAll(events), r.agent(), r.remoteTaskId(), r.remoteContextId(),
+                r.lastSeq(), r.orchestration());
+    }
+
+    private List<TaskRecord> current(Connection c, List<Stored> rows) throws SQLException {
+        List<TaskRecord> out = new ArrayList<>(rows.size());
+        for (Stored row : rows) {
+            out.add(current(c, row));
+        }
+        return out;
     }
 
     /**
@@ -119,7 +176,7 @@ public class TaskStore {
         String me = instance.id();
         long deadBefore = instance.deadBefore();
         return db.write(c -> {
-            List<TaskRecord> candidates = new ArrayList<>();
+            List<Stored> candidates = new ArrayList<>();
             List<String> runners = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + ", runner FROM tasks t"
                     + " WHERE state IN (?, ?) AND (runner IS NULL OR runner <> ?)"
@@ -136,13 +193,13 @@ public class TaskStore {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         candidates.add(map(rs));
-                        runners.add(rs.getString(13));
+                        runners.add(rs.getString(14));
                     }
                 }
             }
             List<TaskRecord> claimed = new ArrayList<>();
             for (int k = 0; k < candidates.size(); k++) {
-                TaskRecord r = candidates.get(k);
+                TaskRecord r = candidates.get(k).record();
                 String runner = runners.get(k);
                 try (PreparedStatement ps = c.prepareStatement("UPDATE tasks SET runner = ? WHERE id = ? AND last_seq = ?"
                         + (runner == null ? " AND runner IS NULL" : " AND runner = ?"))) {
@@ -153,7 +210,7 @@ public class TaskStore {
                         ps.setString(4, runner);
                     }
                     if (ps.executeUpdate() == 1) {
-                        claimed.add(r);
+                        claimed.add(current(c, candidates.get(k)));
                     }
                 }
             }
@@ -196,17 +253,18 @@ public class TaskStore {
                 pageArgs.add(after.updatedAt());
                 pageArgs.add(after.id());
             }
-            List<TaskRecord> rows = new ArrayList<>();
+            List<Stored> stored = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM tasks" + page
                     + " ORDER BY updated_at DESC, id DESC LIMIT ?")) {
                 pageArgs.add(pageSize + 1);
                 bind(ps, pageArgs);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(map(rs));
+                        stored.add(map(rs));
                     }
                 }
             }
+            List<TaskRecord> rows = current(c, stored);
             String next = "";
             if (rows.size() > pageSize) {
                 rows = rows.subList(0, pageSize);
@@ -236,18 +294,20 @@ public class TaskStore {
         return task.status().timestamp() != null ? task.status().timestamp().toEpochMilli() : System.currentTimeMillis();
     }
 
-    private TaskRecord map(ResultSet rs) throws SQLException {
+    private Stored map(ResultSet rs) throws SQLException {
         try {
             Task task = mapper.readValue(rs.getString(9), Task.class);
             String orchestration = rs.getString(12);
-            return new TaskRecord(rs.getString(1), task, rs.getString(5), rs.getString(6), rs.getString(7), rs.getLong(8),
-                    orchestration == null ? null : mapper.readValue(orchestration, OrchestrationState.class));
+            return new Stored(new TaskRecord(rs.getString(1), task, rs.getString(5), rs.getString(6), rs.getString(7),
+                    rs.getLong(8), orchestration == null ? null : mapper.readValue(orchestration, OrchestrationState.class)),
+                    rs.getLong(13));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored task " + rs.getString(2) + " is not valid JSON", e);
         }
     }
 
-    private String json(Object value) {
+    /** A task or orchestration state as stored. */
+    String json(Object value) {
         try {
             return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {

@@ -178,12 +178,12 @@ class SharedStoreTest {
 
         try (Connection first = TestPostgres.connect(schema)) {
             first.setAutoCommit(false);
-            tasks.update(first, record.with(submitted.withStatus(TaskStatus.of(TaskState.TASK_STATE_CANCELED)), 2), 1);
+            tasks.update(first, record.with(submitted.withStatus(TaskStatus.of(TaskState.TASK_STATE_CANCELED)), 2), 1, true);
             // The second writer saw the same last_seq: it waits for the first one's row lock, then loses.
             CompletableFuture<Throwable> second = CompletableFuture.supplyAsync(() -> {
                 try (Connection c = TestPostgres.connect(schema)) {
                     c.setAutoCommit(false);
-                    tasks.update(c, record.with(submitted.withStatus(TaskStatus.of(TaskState.TASK_STATE_WORKING)), 2), 1);
+                    tasks.update(c, record.with(submitted.withStatus(TaskStatus.of(TaskState.TASK_STATE_WORKING)), 2), 1, true);
                     c.commit();
                     return null;
                 } catch (Throwable t) {
