@@ -64,7 +64,7 @@ class RemoteTailsTest {
         Task task = new Task(id, "ctx-" + id, TaskStatus.of(TaskState.TASK_STATE_WORKING), null, List.of(), null);
         db.write(c -> {
             tasks.insert(c, new TaskRecord("default", task, "slow", null, null, 1, null));
-            router.append(c, id, new StreamEvent(1, StreamResponse.of(task)));
+            router.append(c, id, List.of(new StreamEvent(1, StreamResponse.of(task))));
             return null;
         }).await().atMost(Duration.ofSeconds(10));
         return task;
