@@ -61,8 +61,18 @@ public class Db {
     private Thread writer;
     private volatile boolean running;
 
-    public Db(@Any Instance<AgroalDataSource> dataSources, @Any Instance<Flyway> flyways, StoreConfig config) {
+    /** Operations per committed batch, and how long a batch takes from its first statement to its commit. */
+    private final io.micrometer.core.instrument.DistributionSummary batchSize;
+    private final io.micrometer.core.instrument.Timer batchTime;
+
+    public Db(@Any Instance<AgroalDataSource> dataSources, @Any Instance<Flyway> flyways, StoreConfig config,
+            io.micrometer.core.instrument.MeterRegistry meters) {
         this.config = config;
+        this.batchSize = io.micrometer.core.instrument.DistributionSummary.builder("omniforge.store.write.batch")
+                .description("Write operations committed together in one transaction (group commit)")
+                .register(meters);
+        this.batchTime = io.micrometer.core.instrument.Timer.builder("omniforge.store.write.commit")
+                .description("Time to run and commit one batch of write operations").register(meters);
         this.kind = config.kind();
         String name = kind.datasource();
         try {
@@ -232,6 +242,7 @@ public class Db {
 
     /** One transaction for the whole batch; each operation in its own savepoint. */
     private List<Runnable> runBatch(List<WriteOp<?>> batch) throws SQLException {
+        long start = System.nanoTime();
         List<Runnable> outcomes = new ArrayList<>(batch.size());
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -240,6 +251,8 @@ public class Db {
                     outcomes.add(op.runIn(c));
                 }
                 c.commit();
+                batchTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                batchSize.record(batch.size());
             } catch (SQLException | RuntimeException e) {
                 safeRollback(c);
                 throw e;

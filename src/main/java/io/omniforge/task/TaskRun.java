@@ -57,6 +57,8 @@ final class TaskRun {
     private final Map<String, String> correlation;
     private TaskRecord record;
     private Cancellable downstream;
+    /** The agent's context id is known here but not yet remembered in the thread's state (see append). */
+    private boolean remoteContextUnsaved;
     /** The last event whose task this run stored as the task's body. */
     private long snapshotSeq;
     private A2aException failure;
@@ -546,6 +548,19 @@ final class TaskRun {
         if (events.isEmpty() && remoteTask == null && remoteContext == null && orchestration == null) {
             return Uni.createFrom().voidItem();
         }
+        if (events.isEmpty() && orchestration == null && clientReply == null && taskMetadata == null
+                && agentMessages.isEmpty()) {
+            // Only the agent's own ids (its first answer, a Task with nothing new): kept here and stored with the
+            // task's next write, which follows at once, rather than in a commit of their own. Whoever needs them
+            // before that (a cancel) reads them from this run.
+            synchronized (this) {
+                if (!record.task().status().state().isTerminal() && !moved) {
+                    remoteContextUnsaved |= remoteContext != null && !remoteContext.equals(record.remoteContextId());
+                    record = record.withRemote(remoteTask, remoteContext);
+                }
+            }
+            return Uni.createFrom().voidItem();
+        }
         CompletableFuture<Void> committed;
         List<StreamEvent> numbered = new ArrayList<>(events.size());
         // Serialized here, on the caller's thread and outside the lock, not on the store's one writer thread.
@@ -561,7 +576,9 @@ final class TaskRun {
             }
             previousSeq = record.lastSeq();
             Task before = record.task();
-            boolean newRemoteContext = remoteContext != null && !remoteContext.equals(record.remoteContextId());
+            boolean newRemoteContext = remoteContextUnsaved
+                    || (remoteContext != null && !remoteContext.equals(record.remoteContextId()));
+            remoteContextUnsaved = false;
             Task task = clientReply == null ? record.task() : record.task().withHistory(plus(record.task().history(), clientReply));
             if (taskMetadata != null) {
                 task = task.withMetadata(taskMetadata);
