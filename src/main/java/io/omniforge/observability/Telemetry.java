@@ -136,8 +136,9 @@ public class Telemetry {
     /**
      * The pipeline {@code upstream} builds, built and subscribed with {@code parent} as the current OpenTelemetry
      * context: the spans it starts (downstream calls) are children of {@code parent}'s span, on whatever thread and
-     * in whatever request it is subscribed. Both matter: context propagation gives each Mutiny operator the context
-     * current when it was built, and a deferred call starts its span when it is subscribed.
+     * in whatever request it is subscribed. A deferred call starts its span when it is subscribed, and Mutiny's
+     * callbacks do not carry the OpenTelemetry context by themselves (context propagation is off for them, see
+     * application.properties), so the context must be current at build and at subscription.
      */
     public static <T> Multi<T> within(Context parent, Supplier<Multi<T>> upstream) {
         return Multi.createFrom().publisher(subscriber -> {
