@@ -213,9 +213,11 @@ public class OrchestrationManager {
             Run run = new Run(plan, sink, span);
             StreamResponse start = status(sink, TaskState.TASK_STATE_WORKING, null, describe(plan, null));
             audit.record(io.omniforge.observability.AuditEvent.ORCHESTRATION_STARTED, auditFields(run));
-            return sink.emit(Emission.of(List.of(start)))
-                    .chain(() -> execute(run, input, 0, null))
-                    .chain(outcome -> finish(run, outcome));
+            // The start is queued to the store now (emit queues at once, in order); the agents are called without
+            // waiting for its commit, and their events are queued after it.
+            Uni<Void> started = sink.emit(Emission.of(List.of(start)));
+            return Uni.combine().all().unis(started, execute(run, input, 0, null)).asTuple()
+                    .chain(both -> finish(run, both.getItem2()));
         });
     }
 

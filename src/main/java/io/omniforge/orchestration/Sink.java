@@ -15,5 +15,9 @@ public interface Sink {
     /** Whom the orchestration acts for: every agent it calls is checked against this caller's rules. */
     io.omniforge.security.Caller caller();
 
+    /**
+     * Numbers and queues the emission's write at once, in call order (a later emit is stored after it, whether or
+     * not this one has committed yet); the Uni completes once it is committed.
+     */
     Uni<Void> emit(Emission emission);
 }
