@@ -51,6 +51,10 @@ final class Leg {
     private final Traced span;
 
     private volatile String remoteTaskId;
+    /** The subscription to the agent's answer. */
+    private volatile io.smallrye.mutiny.subscription.Cancellable stream;
+    /** The leg was canceled before its agent named its task: the answer is followed only to learn that name. */
+    private volatile boolean canceledUnnamed;
     private volatile String remoteContextId;
     private Task seen;
     private Message answer;
@@ -102,8 +106,22 @@ final class Leg {
      * are children of the orchestration's span.
      */
     private Uni<LegResult> follow(AgentTarget target, java.util.function.Supplier<Multi<StreamResponse>> events) {
-        return io.omniforge.stream.Coalescer.consume(span.within(() -> client.resilient(target, events.get())), MAX_BATCH,
-                        this::handle)
+        return Uni.createFrom().<Void>emitter(emitter -> {
+                    io.omniforge.stream.Coalescer<StreamResponse> c = new io.omniforge.stream.Coalescer<>(
+                            io.omniforge.stream.Coalescer.AGENT_EVENTS, this::handle, () -> emitter.complete(null),
+                            emitter::fail);
+                    stream = c;
+                    emitter.onTermination(() -> {
+                        if (remoteTaskId == null && !ended()) {
+                            // Canceled (a race lost, a deadline) before the agent named its task: the stream stays
+                            // until it does, and then the task is canceled there (see handle).
+                            canceledUnnamed = true;
+                        } else {
+                            c.cancel();
+                        }
+                    });
+                    span.within(() -> client.resilient(target, events.get())).subscribe().withSubscriber(c);
+                })
                 .map(ignored -> ended() ? result(null) : failed(AgentException.invalidResponse(agent,
                         remoteTaskId == null ? "its answer ended before it named its task or reached a final state"
                                 : "its answer ended while its task " + remoteTaskId + " was " + seen.status().state())));
@@ -113,14 +131,17 @@ final class Leg {
         return answer != null || seen.status().state().endsStream();
     }
 
-    /**
-     * Events of the agent that wait while the ones before them are being committed, at most: the next emission
-     * takes all of them.
-     */
-    static final int MAX_BATCH = 256;
-
     /** Events of the agent that came together: remembered, re-keyed onto the upstream task, emitted at once. */
     private Uni<Void> handle(List<StreamResponse> events) {
+        if (canceledUnnamed) {
+            String named = events.stream().map(Leg::taskIdOf).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            if (named != null) {
+                canceledUnnamed = false;
+                stream.cancel();
+                cancelAt(named).subscribe().with(v -> { }, f -> LOG.debugf("agent %s did not cancel %s: %s", agent, named, f));
+            }
+            return Uni.createFrom().voidItem(); // nothing of a canceled leg reaches the task
+        }
         List<StreamResponse> upstream = new ArrayList<>(events.size() + 1);
         for (StreamResponse event : events) {
             handle(event, upstream);
@@ -174,6 +195,13 @@ final class Leg {
             seen = seen.applyingAll(pendingArtifacts);
             pendingArtifacts.clear();
         }
+    }
+
+    /** The agent's own task id that an event names, if any. */
+    private static String taskIdOf(StreamResponse e) {
+        return e.task() != null ? e.task().id() : e.message() != null ? e.message().taskId()
+                : e.statusUpdate() != null ? e.statusUpdate().taskId()
+                : e.artifactUpdate() != null ? e.artifactUpdate().taskId() : null;
     }
 
     private void remember(String taskId, String contextId) {
@@ -234,8 +262,12 @@ final class Leg {
     private Uni<Void> cancelAtAgent() {
         String remote = remoteTaskId;
         if (remote == null || ended()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().voidItem(); // not named yet: handle cancels it once it is
         }
+        return cancelAt(remote);
+    }
+
+    private Uni<Void> cancelAt(String remote) {
         return registry.target(sink.caller(), agent)
                 .onItem().transformToUni(t -> span.withinUni(() -> client.cancelTask(t, remote)))
                 .replaceWithVoid()

@@ -1,6 +1,5 @@
 package io.omniforge.stream;
 
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.MultiSubscriber;
@@ -22,6 +21,12 @@ import java.util.function.Function;
  */
 public final class Coalescer<T> implements MultiSubscriber<T>, Cancellable {
 
+    /**
+     * The batch a task's or a leg's agent stream uses: at most this many events wait while the ones before them are
+     * being committed, and the next commit takes all of them.
+     */
+    public static final int AGENT_EVENTS = 256;
+
     private final int maxBatch;
     private final Function<List<T>, Uni<Void>> work;
     private final Runnable onDone;
@@ -42,18 +47,6 @@ public final class Coalescer<T> implements MultiSubscriber<T>, Cancellable {
         this.work = work;
         this.onDone = onDone;
         this.onFailure = onFailure;
-    }
-
-    /**
-     * Works on every item of {@code source} in batches; the Uni completes after the last one (or fails), and
-     * canceling it cancels the source.
-     */
-    public static <T> Uni<Void> consume(Multi<T> source, int maxBatch, Function<List<T>, Uni<Void>> work) {
-        return Uni.createFrom().emitter(emitter -> {
-            Coalescer<T> c = new Coalescer<>(maxBatch, work, () -> emitter.complete(null), emitter::fail);
-            emitter.onTermination(c::cancel);
-            source.subscribe().withSubscriber(c);
-        });
     }
 
     @Override

@@ -139,12 +139,6 @@ final class TaskRun {
                 .subscribe().with(v -> { }, e -> LOG.warnf("task %s: after it moved on elsewhere: %s", id(), e.getMessage()));
     }
 
-    /**
-     * Events of an agent that wait while the ones before them are being committed, at most: the next commit takes
-     * all of them (a streaming agent gets one commit per batch, not one per event).
-     */
-    static final int MAX_BATCH = 256;
-
     /** Events after which a task's stored body is rewritten at the latest, while it is small (see TaskStore.update). */
     static final int SNAPSHOT_EVERY = 256;
 
@@ -155,7 +149,7 @@ final class TaskRun {
             g = ++generation;
             switching = false;
         }
-        Coalescer<StreamResponse> subscription = new Coalescer<>(MAX_BATCH,
+        Coalescer<StreamResponse> subscription = new Coalescer<>(Coalescer.AGENT_EVENTS,
                 batch -> Correlation.call(correlation, () -> fromDownstream(batch, 0)),
                 Correlation.wrap(correlation, () -> {
                     if (current(g)) {
@@ -602,9 +596,9 @@ final class TaskRun {
                 toThread.add(answer(task, agent));
             }
             // The stored body is rewritten when the task changes in a way its events do not say, when its state
-            // changes, and every SNAPSHOT_EVERY events; in between, readers apply the events after it.
-            // A growing task is rewritten ever less often (every quarter of its events at most), so a long stream costs
-            // time in proportion to its length, not to its square.
+            // changes, and after SNAPSHOT_EVERY events or a quarter of the task's events, whichever is more; in
+            // between, readers apply the events after it. A long stream thus costs time in proportion to its
+            // length, not to its square.
             boolean snapshot = ends || clientReply != null || taskMetadata != null
                     || task.status().state() != before.status().state()
                     || seq - snapshotSeq >= Math.max(SNAPSHOT_EVERY, seq / 4);
