@@ -150,6 +150,26 @@ class OrchestrationTest {
     }
 
     @Test
+    void aLoserThatNamesItsTaskLateIsCanceledOnceItDoes() throws InterruptedException {
+        String base = io.restassured.RestAssured.given().get("/.well-known/agent-card.json").then().extract()
+                .path("supportedInterfaces[0].url").toString().replace("/a2a", "");
+        int status = io.restassured.RestAssured.given().contentType("application/json")
+                .body(Map.of("name", "late", "url", base + io.omniforge.support.LateAgent.PATH)).post("/api/v1/agents")
+                .then().extract().statusCode();
+        assertTrue(status == 201 || status == 409, "registered: " + status);
+        int before = io.omniforge.support.LateAgent.CANCELED.size();
+        JsonNode task = run("first wins", spec("strategy", "race", "agents", List.of("late", "echo")));
+        assertEquals("TASK_STATE_COMPLETED", state(task));
+        assertEquals("echo: first wins", synthesis(task));
+        // echo won long before late named its task; the cancel follows the name.
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (io.omniforge.support.LateAgent.CANCELED.size() == before && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(before + 1, io.omniforge.support.LateAgent.CANCELED.size(), "late's task was canceled at the agent");
+    }
+
+    @Test
     void raceTakesTheFirstAndCancelsTheOthersAtTheAgent() {
         String marker = "race-" + UUID.randomUUID();
         JsonNode task = run("delay:5000 " + marker, spec("strategy", "race", "agents", List.of("slow", "echo")));

@@ -1,8 +1,6 @@
 package io.omniforge.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.omniforge.a2a.A2aJson;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -20,21 +18,12 @@ public class BreakingAgent {
 
     public static final String PATH = "/test-agents/breaking";
     public static final AtomicInteger GET_TASKS = new AtomicInteger();
-    private static final ObjectMapper JSON = A2aJson.newMapper();
 
     void mount(@Observes Router router) {
-        router.get(PATH + "/.well-known/agent-card.json").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "application/json")
-                .end("{\"name\":\"breaking\",\"description\":\"breaks its streams\",\"version\":\"1\","
-                        + "\"supportedInterfaces\":[{\"url\":\"http://" + ctx.request().host() + PATH + "/a2a\","
-                        + "\"protocolBinding\":\"JSONRPC\",\"protocolVersion\":\"1.0\"}],"
-                        + "\"capabilities\":{\"streaming\":true},\"skills\":[]}"));
+        TestAgentRoutes.card(router, PATH, "breaking", "breaks its streams");
         router.post(PATH + "/a2a").handler(BodyHandler.create()).handler(ctx -> {
-            JsonNode request;
-            try {
-                request = JSON.readTree(ctx.body().asString());
-            } catch (Exception e) {
-                ctx.response().setStatusCode(400).end();
+            JsonNode request = TestAgentRoutes.request(ctx);
+            if (request == null) {
                 return;
             }
             String id = request.path("id").toString();

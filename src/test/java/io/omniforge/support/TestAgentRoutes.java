@@ -1,0 +1,36 @@
+package io.omniforge.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.omniforge.a2a.A2aJson;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/** What the hand-written test agents share: a minimal streaming card, and reading a JSON-RPC request. */
+final class TestAgentRoutes {
+
+    private static final ObjectMapper JSON = A2aJson.newMapper();
+
+    private TestAgentRoutes() {
+    }
+
+    /** Serves {@code <path>/.well-known/agent-card.json}: a streaming JSON-RPC agent at {@code <path>/a2a}. */
+    static void card(Router router, String path, String name, String description) {
+        router.get(path + "/.well-known/agent-card.json").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "application/json")
+                .end("{\"name\":\"" + name + "\",\"description\":\"" + description + "\",\"version\":\"1\","
+                        + "\"supportedInterfaces\":[{\"url\":\"http://" + ctx.request().host() + path + "/a2a\","
+                        + "\"protocolBinding\":\"JSONRPC\",\"protocolVersion\":\"1.0\"}],"
+                        + "\"capabilities\":{\"streaming\":true},\"skills\":[]}"));
+    }
+
+    /** The request's JSON; null, after answering 400, when the body is not JSON. */
+    static JsonNode request(RoutingContext ctx) {
+        try {
+            return JSON.readTree(ctx.body().asString());
+        } catch (Exception e) {
+            ctx.response().setStatusCode(400).end();
+            return null;
+        }
+    }
+}
