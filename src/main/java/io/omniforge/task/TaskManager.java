@@ -46,9 +46,11 @@ import io.omniforge.security.Caller;
 import io.omniforge.security.Permission;
 import io.omniforge.observability.Telemetry;
 import io.omniforge.store.Db;
+import io.omniforge.store.Ids;
 import io.omniforge.store.StoreConflictException;
 import io.omniforge.store.StoreInstance;
 import io.omniforge.stream.StreamRouter;
+import io.omniforge.thread.ConversationThread;
 import io.omniforge.thread.ThreadManager;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
@@ -438,8 +440,8 @@ public class TaskManager implements A2aService {
                     + OrchestrationCapability.URI + "].agent; known agents: "
                     + String.join(", ", registry.list(ctx.tenant()).stream().map(a -> a.name()).toList())));
         }
-        String contextId = message.contextId() != null && !message.contextId().isBlank()
-                ? message.contextId() : UUID.randomUUID().toString();
+        boolean newThread = message.contextId() == null || message.contextId().isBlank();
+        String contextId = newThread ? Ids.timeOrdered() : message.contextId();
         if (plan.isPresent() && routed == null) {
             return createOrchestrated(ctx, request, contextId, plan.get());
         }
@@ -448,21 +450,25 @@ public class TaskManager implements A2aService {
             // The client moves the conversation: the message goes to the target, with the context the handoff built.
             return handoffs.clientHandoff(ctx.caller(), contextId, handoff.get(), message)
                     .onItem().transformToUni(decision -> decision.accepted()
-                            ? route(ctx, request, contextId, decision.record().to(), decision, null)
-                            : route(ctx, request, contextId, null, null, "the handoff to " + decision.record().to()
+                            ? route(ctx, request, contextId, false, decision.record().to(), decision, null)
+                            : route(ctx, request, contextId, false, null, null, "the handoff to " + decision.record().to()
                                     + " was refused: " + decision.record().detail()));
         }
-        return route(ctx, request, contextId, named, null, null);
+        return route(ctx, request, contextId, newThread, named, null, null);
     }
 
     /**
-     * Sends a message to {@code named}, else the thread's active agent, else the entry agent. {@code handoff}, when
+     * Sends a message to {@code named}, else the thread's active agent, else the entry agent ({@code newThread}: the
+     * message starts the thread, whose id was just made). {@code handoff}, when
      * given, is a client's handoff whose (sanitized) context replaces what the agent receives; {@code notice} is said
      * to the client first.
      */
-    private Uni<Started> route(CallContext ctx, SendMessageRequest request, String contextId, String named,
-            HandoffManager.Decision handoff, String notice) {
-        return threads.get(ctx.tenant(), contextId).onItem().transformToUni(thread -> {
+    private Uni<Started> route(CallContext ctx, SendMessageRequest request, String contextId, boolean newThread,
+            String named, HandoffManager.Decision handoff, String notice) {
+        // A thread this message starts (its id was just made) is not looked up: there is nothing to find.
+        Uni<Optional<ConversationThread>> found = newThread ? Uni.createFrom().item(Optional.empty())
+                : threads.get(ctx.tenant(), contextId);
+        return found.onItem().transformToUni(thread -> {
             String agent = named != null ? named
                     : thread.map(t -> t.activeAgent()).filter(a -> registry.exists(ctx.tenant(), a))
                             .orElse(entryAgent.orElse(null));
@@ -483,7 +489,7 @@ public class TaskManager implements A2aService {
 
     private Uni<Started> create(CallContext ctx, SendMessageRequest request, String contextId, AgentTarget target,
             String remoteContext, HandoffManager.Decision handoff, String notice) {
-        String taskId = UUID.randomUUID().toString();
+        String taskId = Ids.timeOrdered();
         correlate(contextId, taskId, target.name());
         Message userMessage = request.message().withIds(contextId, taskId);
         Task task = new Task(taskId, contextId, TaskStatus.of(TaskState.TASK_STATE_SUBMITTED), null,
@@ -491,7 +497,6 @@ public class TaskManager implements A2aService {
         TaskRecord record = new TaskRecord(ctx.tenant(), task, target.name(), null, remoteContext, 1, null);
         StreamEvent first = new StreamEvent(1, StreamResponse.of(task));
         return db.write(c -> {
-            threads.getOrCreate(c, ctx.tenant(), contextId);
             threads.appendMessage(c, ctx.tenant(), contextId, userMessage, taskId, null);
             threads.setActiveAgent(c, ctx.tenant(), contextId, target.name());
             if (handoff != null) {
@@ -526,7 +531,7 @@ public class TaskManager implements A2aService {
      * was; the plan runs under the task's run and writes through it.
      */
     private Uni<Started> createOrchestrated(CallContext ctx, SendMessageRequest request, String contextId, Plan plan) {
-        String taskId = UUID.randomUUID().toString();
+        String taskId = Ids.timeOrdered();
         Message userMessage = request.message().withIds(contextId, taskId);
         Task task = new Task(taskId, contextId, TaskStatus.of(TaskState.TASK_STATE_SUBMITTED), null,
                 List.of(userMessage), orchestration.describe(plan, null));
@@ -534,7 +539,6 @@ public class TaskManager implements A2aService {
         TaskRecord record = new TaskRecord(ctx.tenant(), task, plan.label(), null, null, 1, state);
         StreamEvent first = new StreamEvent(1, StreamResponse.of(task));
         return db.write(c -> {
-            threads.getOrCreate(c, ctx.tenant(), contextId);
             threads.appendMessage(c, ctx.tenant(), contextId, userMessage, taskId, null);
             store.insert(c, record);
             router.append(c, taskId, List.of(first));
