@@ -137,16 +137,21 @@ public class ThreadManager {
         });
     }
 
-    /** Within a write operation: the thread (created if missing) now belongs to {@code agent}. */
+    /**
+     * Within a write operation: the thread (created if missing) now belongs to {@code agent}. One statement: an upsert
+     * that changes the row (its version, its time) only if the agent is another.
+     */
     public void setActiveAgent(Connection c, String tenant, String id, String agent) throws SQLException {
-        getOrCreate(c, tenant, id);
-        try (PreparedStatement ps = c.prepareStatement("UPDATE threads SET active_agent = ?, version = version + 1,"
-                + " updated_at = ? WHERE tenant = ? AND id = ? AND (active_agent IS NULL OR active_agent <> ?)")) {
-            ps.setString(1, agent);
-            ps.setLong(2, System.currentTimeMillis());
-            ps.setString(3, tenant);
-            ps.setString(4, id);
-            ps.setString(5, agent);
+        long now = System.currentTimeMillis();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO threads (" + COLUMNS + ") VALUES (?, ?, ?, '{}', 1, ?, ?)"
+                + " ON CONFLICT (tenant, id) DO UPDATE SET active_agent = excluded.active_agent,"
+                + " version = threads.version + 1, updated_at = excluded.updated_at"
+                + " WHERE threads.active_agent IS NULL OR threads.active_agent <> excluded.active_agent")) {
+            ps.setString(1, tenant);
+            ps.setString(2, id);
+            ps.setString(3, agent);
+            ps.setLong(4, now);
+            ps.setLong(5, now);
             ps.executeUpdate();
         }
     }
@@ -165,15 +170,18 @@ public class ThreadManager {
         while (true) {
             ConversationThread current = getOrCreate(c, tenant, id);
             ObjectNode next = change.apply(current.stateMetadata().deepCopy());
+            long now = System.currentTimeMillis();
             try (PreparedStatement ps = c.prepareStatement("UPDATE threads SET state_metadata = ?, version = version + 1,"
                     + " updated_at = ? WHERE tenant = ? AND id = ? AND version = ?")) {
                 ps.setString(1, writeJson(next));
-                ps.setLong(2, System.currentTimeMillis());
+                ps.setLong(2, now);
                 ps.setString(3, tenant);
                 ps.setString(4, id);
                 ps.setLong(5, current.version());
                 if (ps.executeUpdate() == 1) {
-                    return find(c, tenant, id).orElseThrow();
+                    // What the row now holds: the version check says nothing else changed it in between.
+                    return new ConversationThread(current.tenant(), current.id(), current.activeAgent(), next,
+                            current.version() + 1, current.createdAt(), Instant.ofEpochMilli(now));
                 }
             }
         }
@@ -198,44 +206,42 @@ public class ThreadManager {
     }
 
     /**
-     * Within a write operation: touches the thread, then appends a message. Touching first locks the thread's row
-     * until the commit, so two processes appending to one thread take turns, and the second one's {@code MAX(seq)}
-     * sees the first one's message.
+     * Within a write operation: touches the thread (creating it if missing), then appends a message, numbered one
+     * after the thread's last. Two statements. Touching first locks the thread's row until the commit, so two
+     * processes appending to one thread take turns, and the second one's {@code MAX(seq)} sees the first one's
+     * message (READ COMMITTED gives each statement a fresh snapshot).
      */
     public long appendMessage(Connection c, String tenant, String threadId, Message message, String taskId, String agent)
             throws SQLException {
-        getOrCreate(c, tenant, threadId);
         long now = System.currentTimeMillis();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE threads SET updated_at = ? WHERE tenant = ? AND id = ?")) {
-            ps.setLong(1, now);
-            ps.setString(2, tenant);
-            ps.setString(3, threadId);
-            ps.executeUpdate();
-        }
-        long seq;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE tenant = ? AND thread_id = ?")) {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO threads (" + COLUMNS + ") VALUES (?, ?, NULL, '{}', 0, ?, ?)"
+                + " ON CONFLICT (tenant, id) DO UPDATE SET updated_at = excluded.updated_at")) {
             ps.setString(1, tenant);
             ps.setString(2, threadId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                seq = rs.getLong(1);
-            }
+            ps.setLong(3, now);
+            ps.setLong(4, now);
+            ps.executeUpdate();
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO messages (tenant, thread_id, seq, message_id, task_id,"
-                + " role, agent, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                + " role, agent, body, created_at) SELECT ?, ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ?, ?, ?, ? FROM messages"
+                + " WHERE tenant = ? AND thread_id = ? RETURNING seq")) {
             ps.setString(1, tenant);
             ps.setString(2, threadId);
-            ps.setLong(3, seq);
-            ps.setString(4, message.messageId());
-            ps.setString(5, taskId);
-            ps.setString(6, message.role().name());
-            ps.setString(7, agent);
-            ps.setString(8, writeJson(message));
-            ps.setLong(9, now);
-            ps.executeUpdate();
+            ps.setString(3, message.messageId());
+            ps.setString(4, taskId);
+            ps.setString(5, message.role().name());
+            ps.setString(6, agent);
+            ps.setString(7, writeJson(message));
+            ps.setLong(8, now);
+            ps.setString(9, tenant);
+            ps.setString(10, threadId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new SQLException("the message of thread " + threadId + " was not inserted");
+                }
+                return rs.getLong(1);
+            }
         }
-        return seq;
     }
 
     public Optional<ConversationThread> find(Connection c, String tenant, String id) throws SQLException {
