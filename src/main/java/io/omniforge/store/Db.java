@@ -39,7 +39,8 @@ import org.jboss.logging.Logger;
  * The bridge between Mutiny pipelines and blocking JDBC. Reads run on a small bounded pool; writes have one
  * owner, a writer thread that takes whatever has queued up and commits it in one transaction (group commit),
  * each operation inside its own savepoint so one failure does not fail its neighbours. A write's Uni completes
- * only after its transaction committed. Results are delivered back on the caller's Vert.x context, so no
+ * only after its transaction committed. The writer keeps its connection and the statements it prepared on it
+ * ({@link StatementCache}). Results are delivered back on the caller's Vert.x context, so no
  * pipeline ever continues on a store thread, and no JDBC ever runs on an event loop.
  *
  * <p>The database is the datasource named after {@code omniforge.store.kind}: {@code sqlite} or {@code postgresql}.
@@ -59,6 +60,8 @@ public class Db {
     private BlockingQueue<WriteOp<?>> writes;
     private ExecutorService readers;
     private Thread writer;
+    /** Only the writer thread touches it. */
+    private StatementCache writerConnection;
     private volatile boolean running;
 
     /** Operations per committed batch, and how long a batch takes from its first statement to its commit. */
@@ -216,6 +219,10 @@ public class Db {
             commit(batch);
             batch.clear();
         }
+        if (writerConnection != null) {
+            writerConnection.close();
+            writerConnection = null;
+        }
     }
 
     private void commit(List<WriteOp<?>> batch) {
@@ -244,11 +251,14 @@ public class Db {
     private List<Runnable> runBatch(List<WriteOp<?>> batch) throws SQLException {
         long start = System.nanoTime();
         List<Runnable> outcomes = new ArrayList<>(batch.size());
-        try (Connection c = dataSource.getConnection()) {
+        StatementCache writing = writerConnection();
+        Connection c = writing.unwrapped();
+        boolean healthy = false;
+        try {
             c.setAutoCommit(false);
             try {
                 for (WriteOp<?> op : batch) {
-                    outcomes.add(op.runIn(c));
+                    outcomes.add(op.runIn(writing.connection()));
                 }
                 c.commit();
                 batchTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -259,8 +269,24 @@ public class Db {
             } finally {
                 c.setAutoCommit(true);
             }
+            healthy = true;
+        } finally {
+            if (!healthy) {
+                // A failure of the whole batch may be the connection's own (a PostgreSQL restart): the next batch
+                // starts on a new one.
+                writerConnection = null;
+                writing.close();
+            }
         }
         return outcomes;
+    }
+
+    /** The connection the writer keeps, with its prepared statements; taken from the pool when there is none. */
+    private StatementCache writerConnection() throws SQLException {
+        if (writerConnection == null) {
+            writerConnection = new StatementCache(dataSource.getConnection());
+        }
+        return writerConnection;
     }
 
     /**
