@@ -38,6 +38,15 @@ import org.jboss.logging.Logger;
 final class Leg {
 
     private static final Logger LOG = Logger.getLogger(Leg.class);
+    /**
+     * Batches of the agent's events that may be queued to the store before the first of them is committed: the
+     * events an agent sends one by one (its result, then its final state) go into one commit instead of waiting for
+     * each other's. At most {@link io.omniforge.stream.Coalescer#AGENT_EVENTS} events wait or are in flight, whatever
+     * this is.
+     */
+    private static final int IN_FLIGHT = 4;
+    /** Ends {@link #follow}'s Uni: set when it subscribes; called once the agent's final event is handled. */
+    private Runnable reachedEnd = () -> { };
 
     private final int index;
     private final String agent;
@@ -108,17 +117,20 @@ final class Leg {
     private Uni<LegResult> follow(AgentTarget target, java.util.function.Supplier<Multi<StreamResponse>> events) {
         return Uni.createFrom().<Void>emitter(emitter -> {
                     io.omniforge.stream.Coalescer<StreamResponse> c = new io.omniforge.stream.Coalescer<>(
-                            io.omniforge.stream.Coalescer.AGENT_EVENTS, this::handle, () -> emitter.complete(null),
-                            emitter::fail);
+                            io.omniforge.stream.Coalescer.AGENT_EVENTS, IN_FLIGHT, this::handle,
+                            () -> emitter.complete(null), emitter::fail);
                     stream = c;
+                    reachedEnd = () -> emitter.complete(null);
                     emitter.onTermination(() -> {
                         if (remoteTaskId == null && !ended()) {
                             // Canceled (a race lost, a deadline) before the agent named its task: the stream stays
                             // until it does, and then the task is canceled there (see handle).
                             canceledUnnamed = true;
-                        } else {
+                        } else if (!ended()) {
                             c.cancel();
                         }
+                        // Ended: what is left of the agent's stream (its end) is still read, so that its connection
+                        // goes back to the pool.
                     });
                     span.within(() -> client.resilient(target, events.get())).subscribe().withSubscriber(c);
                 })
@@ -147,7 +159,16 @@ final class Leg {
             handle(event, upstream);
         }
         applyPending();
-        return upstream.isEmpty() ? Uni.createFrom().voidItem() : sink.emit(Emission.of(upstream));
+        Uni<Void> committed = upstream.isEmpty() ? Uni.createFrom().voidItem() : sink.emit(Emission.of(upstream));
+        if (ended()) {
+            // An emission is queued to the store as it is made, in order: the orchestration's next one (the
+            // synthesis, the next stage's events) is queued behind the leg's last events and commits with them or
+            // after them. So the leg ends with its agent's final event, without waiting for any commit (a failed
+            // commit fails the task all the same).
+            reachedEnd.run();
+            return Uni.createFrom().voidItem();
+        }
+        return committed;
     }
 
     /** One event of the agent: remembered, and re-keyed onto the upstream task (into {@code upstream}). */

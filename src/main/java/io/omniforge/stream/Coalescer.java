@@ -7,6 +7,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -14,10 +15,17 @@ import java.util.function.Function;
  * Subscribes to a stream and hands its items to {@code work} in order, in batches: while one batch is being
  * worked on (its events being committed), the items that arrive wait, and the next batch takes all of them. One
  * item alone goes through at once; a fast stream gets one commit per batch instead of one per item. At most
- * {@code maxBatch} items wait: that is all it asks of the upstream ahead of the work (backpressure).
+ * {@code maxBatch} items wait or are being worked on: that is all it asks of the upstream ahead of the work
+ * (backpressure).
  *
- * <p>The upstream's end or failure is reported after every item that came before it has been worked on. A batch
- * whose work fails stops everything: the upstream is canceled and the failure reported.
+ * <p>{@code maxInFlight} batches may be worked on at once (1 unless said otherwise). Work is always handed its
+ * batches one after the other, in order, never from two threads at once; with more than one in flight, a batch is
+ * handed over before the work of the one before it has finished. That suits work that queues its result in order
+ * (a task's events queued to the store's one writer): the next batch is queued behind the last one instead of
+ * waiting for its commit, and both may go into one commit.
+ *
+ * <p>The upstream's end or failure is reported after the work of every item that came before it has finished. A
+ * batch whose work fails stops everything: the upstream is canceled and the failure reported.
  */
 public final class Coalescer<T> implements MultiSubscriber<T>, Cancellable {
 
@@ -28,22 +36,35 @@ public final class Coalescer<T> implements MultiSubscriber<T>, Cancellable {
     public static final int AGENT_EVENTS = 256;
 
     private final int maxBatch;
+    private final int maxInFlight;
     private final Function<List<T>, Uni<Void>> work;
     private final Runnable onDone;
     private final Consumer<Throwable> onFailure;
+    /** Guarded by {@code this}, as are the fields up to {@link #over}. */
     private final ArrayDeque<T> waiting = new ArrayDeque<>();
-    private volatile Flow.Subscription upstream;
-    private boolean busy;
+    private int inFlight;
     private boolean upstreamEnded;
     private Throwable upstreamFailure;
     private boolean over;
+    /** The drain loop's ticket: whoever takes it from 0 drains; the others only ask it to look again. */
+    private final AtomicInteger draining = new AtomicInteger();
+    private volatile Flow.Subscription upstream;
     private volatile boolean canceled;
 
     public Coalescer(int maxBatch, Function<List<T>, Uni<Void>> work, Runnable onDone, Consumer<Throwable> onFailure) {
+        this(maxBatch, 1, work, onDone, onFailure);
+    }
+
+    public Coalescer(int maxBatch, int maxInFlight, Function<List<T>, Uni<Void>> work, Runnable onDone,
+            Consumer<Throwable> onFailure) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight must be at least 1, got " + maxInFlight);
+        }
         this.maxBatch = maxBatch;
+        this.maxInFlight = maxInFlight;
         this.work = work;
         this.onDone = onDone;
         this.onFailure = onFailure;
@@ -66,12 +87,8 @@ public final class Coalescer<T> implements MultiSubscriber<T>, Cancellable {
                 return;
             }
             waiting.add(item);
-            if (busy) {
-                return;
-            }
-            busy = true;
         }
-        next();
+        drain();
     }
 
     @Override
@@ -88,15 +105,11 @@ public final class Coalescer<T> implements MultiSubscriber<T>, Cancellable {
         synchronized (this) {
             upstreamEnded = true;
             upstreamFailure = failure;
-            if (busy) {
-                return; // reported once the waiting items are worked on
-            }
-            busy = true;
         }
-        next();
+        drain(); // reported once the items before it are worked on
     }
 
-    /** Stops asking for items; the batch being worked on still finishes, nothing more is reported. */
+    /** Stops asking for items; the batches being worked on still finish, nothing more is reported. */
     @Override
     public void cancel() {
         canceled = true;
@@ -110,36 +123,56 @@ public final class Coalescer<T> implements MultiSubscriber<T>, Cancellable {
         }
     }
 
-    /** Called by whoever set {@code busy}: works on what waits, or reports the end, or goes idle. */
-    private void next() {
-        List<T> batch;
-        Throwable failure = null;
-        boolean end = false;
-        synchronized (this) {
-            if (over || waiting.isEmpty()) {
-                busy = false;
-                if (!over && upstreamEnded) {
-                    over = true;
-                    end = true;
-                    failure = upstreamFailure;
+    /**
+     * Hands what waits to the work while fewer than {@code maxInFlight} batches are in flight, or reports the end.
+     * One thread at a time runs the loop; a call that finds it running makes it look again, so work that finishes
+     * at once (inside {@code work.apply}) does not recurse.
+     */
+    private void drain() {
+        if (draining.getAndIncrement() != 0) {
+            return;
+        }
+        int missed = 1;
+        while (true) {
+            while (true) {
+                List<T> batch = null;
+                boolean end = false;
+                Throwable failure = null;
+                synchronized (this) {
+                    if (over) {
+                        break;
+                    }
+                    if (!waiting.isEmpty() && inFlight < maxInFlight) {
+                        batch = new ArrayList<>(waiting);
+                        waiting.clear();
+                        inFlight++;
+                    } else if (waiting.isEmpty() && inFlight == 0 && upstreamEnded) {
+                        over = true;
+                        end = true;
+                        failure = upstreamFailure;
+                    }
                 }
-                batch = null;
-            } else {
-                batch = new ArrayList<>(waiting);
-                waiting.clear();
+                if (end) {
+                    if (failure == null) {
+                        onDone.run();
+                    } else {
+                        onFailure.accept(failure);
+                    }
+                    return;
+                }
+                if (batch == null) {
+                    break;
+                }
+                handOver(batch);
+            }
+            missed = draining.addAndGet(-missed);
+            if (missed == 0) {
+                return;
             }
         }
-        if (end) {
-            if (failure == null) {
-                onDone.run();
-            } else {
-                onFailure.accept(failure);
-            }
-            return;
-        }
-        if (batch == null) {
-            return;
-        }
+    }
+
+    private void handOver(List<T> batch) {
         Uni<Void> step;
         try {
             step = work.apply(batch);
@@ -147,11 +180,14 @@ public final class Coalescer<T> implements MultiSubscriber<T>, Cancellable {
             step = Uni.createFrom().failure(e);
         }
         step.subscribe().with(v -> {
+            synchronized (this) {
+                inFlight--;
+            }
             Flow.Subscription s = upstream;
             if (s != null && !canceled) {
                 s.request(batch.size());
             }
-            next();
+            drain();
         }, this::failed);
     }
 

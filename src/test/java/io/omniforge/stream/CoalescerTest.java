@@ -58,6 +58,28 @@ class CoalescerTest {
     }
 
     @Test
+    void withTwoInFlightTheNextBatchGoesBeforeTheLastOneFinishedAndTheEndWaitsForBoth() throws Exception {
+        SlowWork work = new SlowWork();
+        AtomicInteger most = new AtomicInteger();
+        AtomicInteger unfinishedAtEnd = new AtomicInteger(-1);
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Coalescer<Integer> c = new Coalescer<>(64, 2, b -> {
+            Uni<Void> step = work.apply(b);
+            most.accumulateAndGet(work.inFlight.get(), Math::max);
+            return step;
+        }, () -> {
+            unfinishedAtEnd.set(work.inFlight.get());
+            done.complete(null);
+        }, done::completeExceptionally);
+        Multi.createFrom().range(0, 5_000).emitOn(r -> new Thread(r).start()).subscribe().withSubscriber(c);
+        done.get(30, TimeUnit.SECONDS);
+        assertEquals(IntStream.range(0, 5_000).boxed().toList(), work.all(), "every item once, in order");
+        assertEquals(2, most.get(), "two batches were in flight at once, never more");
+        assertEquals(0, unfinishedAtEnd.get(), "the end is reported after every batch's work finished");
+        assertTrue(work.batches.stream().allMatch(b -> b.size() <= 64), "no batch is larger than what was requested");
+    }
+
+    @Test
     void aLoneItemGoesAtOnce() throws Exception {
         SlowWork work = new SlowWork();
         CountDownLatch first = new CountDownLatch(1);
