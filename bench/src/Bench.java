@@ -209,7 +209,8 @@ public final class Bench {
                     "ratioP50", round(through.p50() / straight.p50()),
                     "addedP50ms", round(through.p50() - straight.p50()),
                     "addedP99ms", round(through.p99() - straight.p99()),
-                    "throughputPerSecond", round(through.perSecond()))));
+                    "throughputPerSecond", round(through.perSecond()),
+                    "gatewayCpuUsPerRequest", round(through.gatewayCpuUs()))));
         }
     }
 
@@ -258,7 +259,8 @@ public final class Bench {
             vertx.cancelTimer(timer);
             peak = Math.max(peak, max.get());
             rows.add(row(4, "throughput c" + concurrency, "SendMessage to echo via gateway, concurrency " + concurrency
-                    + ", " + n + " requests", s, figures("perSecond", round(s.perSecond()), "peakMiB", round(max.get()))));
+                    + ", " + n + " requests", s, figures("perSecond", round(s.perSecond()), "gatewayCpuUsPerRequest",
+                    round(s.gatewayCpuUs()), "peakMiB", round(max.get()))));
         }
         return peak;
     }
@@ -448,7 +450,13 @@ public final class Bench {
     // --- load ---------------------------------------------------------------------------------------------
 
     /** Latencies (ms) of one closed-loop run, its errors and its rate. */
-    record Stats(long count, long errors, double p50, double p99, double perSecond) {
+    /** {@code gatewayCpuUs}: the gateway process's CPU time (all its threads) per measured request, in µs. */
+    record Stats(long count, long errors, double p50, double p99, double perSecond, double gatewayCpuUs) {
+    }
+
+    /** The gateway process's CPU time so far (user and system, all threads), in µs; 0 when it is not known. */
+    long gatewayCpuMicros() {
+        return gateway == null ? 0 : gateway.toHandle().info().totalCpuDuration().map(d -> d.toNanos() / 1_000).orElse(0L);
     }
 
     /**
@@ -463,6 +471,7 @@ public final class Bench {
         AtomicLong errors = new AtomicLong();
         AtomicReference<String> firstError = new AtomicReference<>();
         AtomicLong measuredStart = new AtomicLong();
+        AtomicLong cpuStart = new AtomicLong();
         CompletableFuture<Void> done = new CompletableFuture<>();
         AtomicInteger finished = new AtomicInteger();
         Runnable[] loop = new Runnable[1];
@@ -474,8 +483,8 @@ public final class Bench {
                 }
                 return;
             }
-            if (i == warmup) {
-                measuredStart.compareAndSet(0, System.nanoTime());
+            if (i == warmup && measuredStart.compareAndSet(0, System.nanoTime())) {
+                cpuStart.set(gatewayCpuMicros());
             }
             long t0 = System.nanoTime();
             Future<Void> f;
@@ -499,6 +508,7 @@ public final class Bench {
             });
         };
         measuredStart.set(warmup == 0 ? System.nanoTime() : 0);
+        cpuStart.set(warmup == 0 ? gatewayCpuMicros() : 0);
         for (int c = 0; c < Math.min(concurrency, total); c++) {
             vertx.runOnContext(v -> loop[0].run());
         }
@@ -508,11 +518,12 @@ public final class Bench {
             throw new IllegalStateException(name + " did not finish: " + e, e);
         }
         double seconds = (System.nanoTime() - measuredStart.get()) / 1e9;
+        long cpu = gatewayCpuMicros() - cpuStart.get();
         int n = Math.min(recorded.get(), latencies.length);
         long[] sorted = Arrays.copyOf(latencies, n);
         Arrays.sort(sorted);
         Stats s = new Stats(n, errors.get(), percentile(sorted, 0.50) / 1e6, percentile(sorted, 0.99) / 1e6,
-                n / seconds);
+                n / seconds, n == 0 ? Double.NaN : (double) cpu / n);
         if (errors.get() > 0) {
             failure(name + ": " + errors.get() + " errors, the first: " + firstError.get());
         }
