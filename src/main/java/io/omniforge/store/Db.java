@@ -37,8 +37,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The bridge between Mutiny pipelines and blocking JDBC. Reads run on a small bounded pool; writes have one
- * owner, a writer thread that takes whatever has queued up and commits it in one transaction (group commit),
- * each operation inside its own savepoint so one failure does not fail its neighbours. A write's Uni completes
+ * owner, a writer thread that takes whatever has queued up and commits it in one transaction (group commit). So
+ * that one failure does not fail its neighbours, a batch in which an operation fails is rolled back and run again
+ * with each operation inside its own savepoint. A write's Uni completes
  * only after its transaction committed. The writer keeps its connection and the statements it prepared on it
  * ({@link StatementCache}). Results are delivered back on the caller's Vert.x context, so no
  * pipeline ever continues on a store thread, and no JDBC ever runs on an event loop.
@@ -226,10 +227,17 @@ public class Db {
     }
 
     private void commit(List<WriteOp<?>> batch) {
+        boolean savepoints = false; // an operation that fails on its own is rare: try without them first
         for (int attempt = 1;; attempt++) {
             List<Runnable> outcomes;
             try {
-                outcomes = runBatch(batch);
+                outcomes = runBatch(batch, savepoints);
+            } catch (OperationFailed e) {
+                // Rolled back: the batch runs again with each operation in its own savepoint, so that only the
+                // operation that failed fails. Not a retry of the batch: the attempt is not counted.
+                savepoints = true;
+                attempt--;
+                continue;
             } catch (SQLException | RuntimeException e) {
                 if (attempt <= config.writeRetries() && transientFailure(e)) {
                     LOG.debugf("a write batch of %d lost to a concurrent transaction (%s); running it again", batch.size(),
@@ -247,8 +255,12 @@ public class Db {
         }
     }
 
-    /** One transaction for the whole batch; each operation in its own savepoint. */
-    private List<Runnable> runBatch(List<WriteOp<?>> batch) throws SQLException {
+    /**
+     * One transaction for the whole batch. Without {@code savepoints}, the first operation that fails on its own
+     * rolls the whole batch back ({@link OperationFailed}); with them, each operation runs in its own savepoint and
+     * fails alone. Savepoints cost two statements per operation, so they are only used for a batch that needs them.
+     */
+    private List<Runnable> runBatch(List<WriteOp<?>> batch, boolean savepoints) throws SQLException {
         long start = System.nanoTime();
         List<Runnable> outcomes = new ArrayList<>(batch.size());
         StatementCache writing = writerConnection();
@@ -258,11 +270,15 @@ public class Db {
             c.setAutoCommit(false);
             try {
                 for (WriteOp<?> op : batch) {
-                    outcomes.add(op.runIn(writing.connection()));
+                    outcomes.add(op.runIn(writing.connection(), savepoints));
                 }
                 c.commit();
                 batchTime.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 batchSize.record(batch.size());
+            } catch (OperationFailed e) {
+                safeRollback(c);
+                healthy = true; // the connection is fine: an operation failed
+                throw e;
             } catch (SQLException | RuntimeException e) {
                 safeRollback(c);
                 throw e;
@@ -321,6 +337,13 @@ public class Db {
         }
     }
 
+    /** An operation of a batch run without savepoints failed on its own: the batch is rolled back and run again. */
+    private static final class OperationFailed extends RuntimeException {
+        OperationFailed(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
     private static final class WriteOp<T> {
         final SqlWork<T> work;
         final Consumer<T> onSuccess;
@@ -334,16 +357,24 @@ public class Db {
             this.onFailure = onFailure;
         }
 
-        /** Runs inside a savepoint; returns what to report once the whole batch committed. */
-        Runnable runIn(Connection c) throws SQLException {
-            Savepoint savepoint = c.setSavepoint();
+        /**
+         * Runs the operation (inside a savepoint if {@code inSavepoint}); returns what to report once the whole batch
+         * committed. Without a savepoint, a failure of its own is thrown as {@link OperationFailed}.
+         */
+        Runnable runIn(Connection c, boolean inSavepoint) throws SQLException {
+            Savepoint savepoint = inSavepoint ? c.setSavepoint() : null;
             try (Correlation.Scope ignored = Correlation.open(correlation)) {
                 T result = work.apply(c);
-                c.releaseSavepoint(savepoint);
+                if (savepoint != null) {
+                    c.releaseSavepoint(savepoint);
+                }
                 return Correlation.wrap(correlation, () -> onSuccess.accept(result));
             } catch (SQLException | RuntimeException e) {
                 if (transientFailure(e)) {
                     throw e; // the whole batch runs again
+                }
+                if (savepoint == null) {
+                    throw new OperationFailed(e);
                 }
                 c.rollback(savepoint);
                 Throwable failure = wrap(e);
