@@ -33,6 +33,10 @@ public final class Correlation {
     public static final List<String> KEYS = List.of(TENANT, THREAD_ID, TASK_ID, ORCHESTRATION_ID, HANDOFF_ID, AGENT,
             TRACE_ID);
 
+    private static final String[] KEY_ARRAY = KEYS.toArray(String[]::new);
+    /** In a scope's memory of what it changed: the key had no value before. */
+    private static final Object CLEARED = new Object();
+
     private Correlation() {
     }
 
@@ -82,26 +86,39 @@ public final class Correlation {
      * never shows a previous request's ids.
      */
     public static Scope open(Map<String, String> fields) {
-        Map<String, Object> previous = new HashMap<>(KEYS.size());
-        for (String key : KEYS) {
+        // Only the keys whose value differs are touched: a callback on its own request's context usually finds every
+        // field as it should be, and each MDC change costs a map update on the context.
+        Object[] previous = null;
+        for (int i = 0; i < KEY_ARRAY.length; i++) {
+            String key = KEY_ARRAY[i];
             Object before = MDC.get(key);
-            if (before != null) {
-                previous.put(key, before);
-            }
             String value = fields.get(key);
+            if (value == null ? before == null : value.equals(before)) {
+                continue;
+            }
+            if (previous == null) {
+                previous = new Object[KEY_ARRAY.length]; // null: that key was left as it was
+            }
+            previous[i] = before == null ? CLEARED : before;
             if (value != null) {
                 MDC.put(key, value);
-            } else if (before != null) {
+            } else {
                 MDC.remove(key);
             }
         }
+        Object[] changed = previous;
         return () -> {
-            for (String key : KEYS) {
-                Object before = previous.get(key);
-                if (before != null) {
-                    MDC.put(key, before);
-                } else {
-                    MDC.remove(key);
+            // What was there before: the value open() replaced, else the one it found (and left) in place. The
+            // work inside may have changed any key; only what differs now is put back.
+            for (int i = 0; i < KEY_ARRAY.length; i++) {
+                Object before = changed == null || changed[i] == null ? fields.get(KEY_ARRAY[i]) : changed[i];
+                Object now = MDC.get(KEY_ARRAY[i]);
+                if (before == CLEARED || before == null) {
+                    if (now != null) {
+                        MDC.remove(KEY_ARRAY[i]);
+                    }
+                } else if (!before.equals(now)) {
+                    MDC.put(KEY_ARRAY[i], before);
                 }
             }
         };
