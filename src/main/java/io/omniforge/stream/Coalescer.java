@@ -18,11 +18,12 @@ import java.util.function.Function;
  * {@code maxBatch} items wait or are being worked on: that is all it asks of the upstream ahead of the work
  * (backpressure).
  *
- * <p>{@code maxInFlight} batches may be worked on at once (1 unless said otherwise). Work is always handed its
- * batches one after the other, in order, never from two threads at once; with more than one in flight, a batch is
- * handed over before the work of the one before it has finished. That suits work that queues its result in order
- * (a task's events queued to the store's one writer): the next batch is queued behind the last one instead of
- * waiting for its commit, and both may go into one commit.
+ * <p>An item that is {@code urgent} does not wait: it goes (with what waits before it) while other batches are
+ * still being worked on, up to {@code maxInFlight} of them (by default no item is urgent and one batch is in
+ * flight). Work is always handed its batches one after the other, in order, never from two threads at once. That
+ * suits work that queues its result in order (a task's events queued to the store's one writer): an agent's final
+ * event is queued behind its result instead of waiting for that commit, and both may go into one commit, while a
+ * dense stream of ordinary items still goes in large batches.
  *
  * <p>The upstream's end or failure is reported after the work of every item that came before it has finished. A
  * batch whose work fails stops everything: the upstream is canceled and the failure reported.
@@ -37,12 +38,14 @@ public final class Coalescer<T> implements MultiSubscriber<T>, Cancellable {
 
     private final int maxBatch;
     private final int maxInFlight;
+    private final java.util.function.Predicate<T> urgent;
     private final Function<List<T>, Uni<Void>> work;
     private final Runnable onDone;
     private final Consumer<Throwable> onFailure;
     /** Guarded by {@code this}, as are the fields up to {@link #over}. */
     private final ArrayDeque<T> waiting = new ArrayDeque<>();
     private int inFlight;
+    private boolean urgentWaiting;
     private boolean upstreamEnded;
     private Throwable upstreamFailure;
     private boolean over;
@@ -52,11 +55,11 @@ public final class Coalescer<T> implements MultiSubscriber<T>, Cancellable {
     private volatile boolean canceled;
 
     public Coalescer(int maxBatch, Function<List<T>, Uni<Void>> work, Runnable onDone, Consumer<Throwable> onFailure) {
-        this(maxBatch, 1, work, onDone, onFailure);
+        this(maxBatch, 1, item -> false, work, onDone, onFailure);
     }
 
-    public Coalescer(int maxBatch, int maxInFlight, Function<List<T>, Uni<Void>> work, Runnable onDone,
-            Consumer<Throwable> onFailure) {
+    public Coalescer(int maxBatch, int maxInFlight, java.util.function.Predicate<T> urgent,
+            Function<List<T>, Uni<Void>> work, Runnable onDone, Consumer<Throwable> onFailure) {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         }
@@ -65,6 +68,7 @@ public final class Coalescer<T> implements MultiSubscriber<T>, Cancellable {
         }
         this.maxBatch = maxBatch;
         this.maxInFlight = maxInFlight;
+        this.urgent = urgent;
         this.work = work;
         this.onDone = onDone;
         this.onFailure = onFailure;
@@ -87,6 +91,9 @@ public final class Coalescer<T> implements MultiSubscriber<T>, Cancellable {
                 return;
             }
             waiting.add(item);
+            if (maxInFlight > 1 && urgent.test(item)) {
+                urgentWaiting = true;
+            }
         }
         drain();
     }
@@ -142,9 +149,10 @@ public final class Coalescer<T> implements MultiSubscriber<T>, Cancellable {
                     if (over) {
                         break;
                     }
-                    if (!waiting.isEmpty() && inFlight < maxInFlight) {
+                    if (!waiting.isEmpty() && (inFlight == 0 || (urgentWaiting && inFlight < maxInFlight))) {
                         batch = new ArrayList<>(waiting);
                         waiting.clear();
+                        urgentWaiting = false;
                         inFlight++;
                     } else if (waiting.isEmpty() && inFlight == 0 && upstreamEnded) {
                         over = true;
