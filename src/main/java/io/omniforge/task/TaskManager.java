@@ -63,6 +63,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -538,20 +539,24 @@ public class TaskManager implements A2aService {
         OrchestrationState state = new OrchestrationState(plan, List.of(), null);
         TaskRecord record = new TaskRecord(ctx.tenant(), task, plan.label(), null, null, 1, state);
         StreamEvent first = new StreamEvent(1, StreamResponse.of(task));
-        return db.write(c -> {
+        // The creation is queued to the store now, and the orchestration starts at once: its writes queue behind
+        // the creation (the writer takes them in order), so its agents are called while the creation commits. If
+        // the creation fails, the run stops, its legs are canceled at their agents, and the caller gets the error.
+        CompletableFuture<Void> created = db.write(c -> {
             threads.appendMessage(c, ctx.tenant(), contextId, userMessage, taskId, null);
             store.insert(c, record);
             router.append(c, taskId, List.of(first));
             return null;
-        }).map(ignored -> {
-            TaskRun run = new TaskRun(this, record, ctx.caller());
-            router.open(taskId, 1);
-            runs.put(taskId, run);
-            Message input = new Message(userMessage.messageId(), null, null, userMessage.role(), userMessage.parts(),
-                    AgentMetadata.strip(userMessage.metadata()), userMessage.extensions(), null);
-            run.orchestrate(sink -> orchestration.run(plan, input, sink));
-            return new Started(run, task, 1);
-        });
+        }).replaceWithVoid().subscribeAsCompletionStage();
+        TaskRun run = new TaskRun(this, record, ctx.caller());
+        router.open(taskId, 1);
+        runs.put(taskId, run);
+        Message input = new Message(userMessage.messageId(), null, null, userMessage.role(), userMessage.parts(),
+                AgentMetadata.strip(userMessage.metadata()), userMessage.extensions(), null);
+        run.orchestrate(sink -> orchestration.run(plan, input, sink));
+        return Uni.createFrom().completionStage(created)
+                .onFailure().invoke(run::abandon)
+                .map(ignored -> new Started(run, task, 1));
     }
 
     /** The ids of the task a request works on, for every log line of the rest of the request. */

@@ -105,6 +105,11 @@ final class TaskRun {
      * stops following its agent and leaves, so nobody waits for events that will never be stored; a blocking
      * caller reports the failure, and GetTask shows the last state that was stored.
      */
+    /** The task's creation failed: the run stops (an orchestration's legs are canceled) and leaves. */
+    void abandon(Throwable f) {
+        broken(f);
+    }
+
     private void broken(Throwable f) {
         synchronized (this) {
             failure = new A2aException(A2aError.INTERNAL_ERROR, "task " + id() + " could not be stored: " + f.getMessage(),

@@ -46,6 +46,14 @@ class OrchestrationTest {
         return response.path("error");
     }
 
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static String state(JsonNode task) {
         return task.path("status").path("state").asText();
     }
@@ -167,6 +175,56 @@ class OrchestrationTest {
             Thread.sleep(20);
         }
         assertEquals(before + 1, io.omniforge.support.LateAgent.CANCELED.size(), "late's task was canceled at the agent");
+    }
+
+    @jakarta.inject.Inject
+    io.omniforge.store.Db db;
+
+    @Test
+    void anOrchestrationWhoseCreationFailsAnswersTheErrorAndCancelsItsAgents() {
+        // The agents are called while the creation commits; a creation that fails must stop them. A trigger (SQLite's
+        // syntax) makes the store refuse this one thread's task.
+        org.junit.jupiter.api.Assumptions.assumeTrue(db.kind() == io.omniforge.store.StoreKind.SQLITE,
+                "the failing trigger is written for SQLite; this run's store is " + db.kind());
+        String doomed = "doomed-" + UUID.randomUUID();
+        db.write(c -> {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute("CREATE TRIGGER IF NOT EXISTS refuse_doomed BEFORE INSERT ON tasks"
+                        + " WHEN NEW.context_id LIKE 'doomed-%' BEGIN SELECT RAISE(ABORT, 'refused on purpose'); END");
+            }
+            return null;
+        }).await().atMost(java.time.Duration.ofSeconds(10));
+        try {
+            String marker = "doomed-run-" + UUID.randomUUID();
+            Map<String, Object> m = message("delay:5000 " + marker, spec("strategy", "parallel", "agents", List.of("slow", "echo")));
+            m.put("contextId", doomed);
+            JsonNode response = Rpc.call("/a2a", "SendMessage", Map.of("message", m));
+            A2aSchema.assertValidJsonRpcError(response);
+            assertEquals(-32603, response.path("error").path("code").asInt(), "a store failure is an internal error: " + response);
+            // The creation fails fast: the slow agent's call was either stopped before it went out, or canceled
+            // there. Either way nothing of this orchestration runs on at the agent.
+            long deadline = System.nanoTime() + 3_000_000_000L;
+            boolean running = true;
+            while (running && System.nanoTime() < deadline) {
+                running = false;
+                for (JsonNode t : Rpc.call("/demo/slow/a2a", "ListTasks", Map.of("pageSize", 100, "historyLength", 1))
+                        .path("result").path("tasks")) {
+                    if (t.path("history").toString().contains(marker)
+                            && t.path("status").path("state").asText().matches("TASK_STATE_(SUBMITTED|WORKING)")) {
+                        running = true;
+                    }
+                }
+                sleep(50);
+            }
+            assertFalse(running, "the slow agent still runs the task of an orchestration whose creation failed");
+        } finally {
+            db.write(c -> {
+                try (java.sql.Statement st = c.createStatement()) {
+                    st.execute("DROP TRIGGER IF EXISTS refuse_doomed");
+                }
+                return null;
+            }).await().atMost(java.time.Duration.ofSeconds(10));
+        }
     }
 
     @Test
