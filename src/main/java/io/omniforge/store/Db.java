@@ -61,8 +61,18 @@ public class Db {
     private BlockingQueue<WriteOp<?>> writes;
     private ExecutorService readers;
     private Thread writer;
-    /** Only the writer thread touches it. */
+    /** Only the writer thread touches it, and {@link #writerLastUsed} (System.nanoTime()). */
     private StatementCache writerConnection;
+    private long writerLastUsed;
+    /**
+     * A writer's connection idle for this long goes back to the pool before the next batch, and a fresh one is
+     * taken: a connection kept for hours may have been dropped by the server or the network (PostgreSQL), and the pool
+     * checks and renews the connections it holds.
+     */
+    static final long WRITER_IDLE_NANOS = TimeUnit.SECONDS.toNanos(60);
+    private volatile long writerIdleNanos = WRITER_IDLE_NANOS;
+    /** Connections the writer has taken from the pool so far. */
+    private final java.util.concurrent.atomic.AtomicLong writerConnections = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean running;
 
     /** Operations per committed batch, and how long a batch takes from its first statement to its commit. */
@@ -299,10 +309,27 @@ public class Db {
 
     /** The connection the writer keeps, with its prepared statements; taken from the pool when there is none. */
     private StatementCache writerConnection() throws SQLException {
+        long now = System.nanoTime();
+        if (writerConnection != null && now - writerLastUsed > writerIdleNanos) {
+            writerConnection.close();
+            writerConnection = null;
+        }
+        writerLastUsed = now;
         if (writerConnection == null) {
             writerConnection = new StatementCache(dataSource.getConnection());
+            writerConnections.incrementAndGet();
         }
         return writerConnection;
+    }
+
+    /** For tests: how long the writer keeps an idle connection, in nanoseconds. */
+    void writerIdle(long nanos) {
+        writerIdleNanos = nanos;
+    }
+
+    /** For tests: connections the writer has taken from the pool so far. */
+    long writerConnections() {
+        return writerConnections.get();
     }
 
     /**

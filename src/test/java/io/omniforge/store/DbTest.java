@@ -74,6 +74,32 @@ class DbTest {
     }
 
     @Test
+    void theWriterKeepsItsConnectionButRenewsOneThatSatIdle() {
+        write(); // the writer has a connection (a new one if it had none, or one that sat idle)
+        long before = db.writerConnections();
+        write();
+        write();
+        assertEquals(before, db.writerConnections(), "busy, the writer keeps its connection");
+        try {
+            db.writerIdle(0); // every connection counts as idle from now on
+            long idle = db.writerConnections();
+            write();
+            write();
+            assertTrue(db.writerConnections() >= idle + 2, "an idle connection is given back and a new one taken");
+        } finally {
+            db.writerIdle(Db.WRITER_IDLE_NANOS);
+        }
+    }
+
+    private void write() {
+        db.write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM agents WHERE tenant = 'db-idle-test'")) {
+                return ps.executeUpdate();
+            }
+        }).await().atMost(Duration.ofSeconds(10));
+    }
+
+    @Test
     void aDatabaseErrorIsAStoreException() {
         StoreException e = assertThrows(StoreException.class, () -> db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM no_such_table")) {
