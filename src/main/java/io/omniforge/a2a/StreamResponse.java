@@ -35,6 +35,15 @@ public record StreamResponse(
         return new StreamResponse(null, null, null, event);
     }
 
+    /**
+     * Whether the agent says no more after this event in its turn: a message, or a task or status in a state that
+     * ends a stream (final, or waiting for input).
+     */
+    public boolean endsTurn() {
+        TaskState s = state();
+        return message != null || (s != null && s.endsStream());
+    }
+
     /** The state this event leaves the task in, when it says so. */
     public TaskState state() {
         if (task != null) {

@@ -40,7 +40,7 @@ final class Leg {
     private static final Logger LOG = Logger.getLogger(Leg.class);
     /**
      * Batches of the agent's events that may be queued to the store before the first of them is committed, when the
-     * later ones end the leg ({@link #final_}): the agent's result and its final state, sent one after the other, go
+     * later ones end the leg ({@link StreamResponse#endsTurn}): the agent's result and its final state, sent one after the other, go
      * into one commit instead of waiting for each other's. Other events wait for the commit before them, so a dense
      * stream still goes in large batches. At most {@link io.omniforge.stream.Coalescer#AGENT_EVENTS} events wait or
      * are in flight, whatever this is.
@@ -118,7 +118,7 @@ final class Leg {
     private Uni<LegResult> follow(AgentTarget target, java.util.function.Supplier<Multi<StreamResponse>> events) {
         return Uni.createFrom().<Void>emitter(emitter -> {
                     io.omniforge.stream.Coalescer<StreamResponse> c = new io.omniforge.stream.Coalescer<>(
-                            io.omniforge.stream.Coalescer.AGENT_EVENTS, IN_FLIGHT, Leg::final_, this::handle,
+                            io.omniforge.stream.Coalescer.AGENT_EVENTS, IN_FLIGHT, StreamResponse::endsTurn, this::handle,
                             () -> emitter.complete(null), emitter::fail);
                     stream = c;
                     reachedEnd = () -> emitter.complete(null);
@@ -138,13 +138,6 @@ final class Leg {
                 .map(ignored -> ended() ? result(null) : failed(AgentException.invalidResponse(agent,
                         remoteTaskId == null ? "its answer ended before it named its task or reached a final state"
                                 : "its answer ended while its task " + remoteTaskId + " was " + seen.status().state())));
-    }
-
-    /** An event after which the agent says no more: a message, or a task or status in a state that ends a stream. */
-    private static boolean final_(StreamResponse event) {
-        return event.message() != null
-                || (event.task() != null && event.task().status().state().endsStream())
-                || (event.statusUpdate() != null && event.statusUpdate().status().state().endsStream());
     }
 
     private boolean ended() {

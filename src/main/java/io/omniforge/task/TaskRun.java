@@ -100,16 +100,16 @@ final class TaskRun {
         return failure;
     }
 
-    /**
-     * The store refused one of this task's writes: what is in memory is ahead of what was acknowledged. The run
-     * stops following its agent and leaves, so nobody waits for events that will never be stored; a blocking
-     * caller reports the failure, and GetTask shows the last state that was stored.
-     */
     /** The task's creation failed: the run stops (an orchestration's legs are canceled) and leaves. */
     void abandon(Throwable f) {
         broken(f);
     }
 
+    /**
+     * The store refused one of this task's writes: what is in memory is ahead of what was acknowledged. The run
+     * stops following its agent and leaves, so nobody waits for events that will never be stored; a blocking
+     * caller reports the failure, and GetTask shows the last state that was stored.
+     */
     private void broken(Throwable f) {
         synchronized (this) {
             failure = new A2aException(A2aError.INTERNAL_ERROR, "task " + id() + " could not be stored: " + f.getMessage(),
@@ -187,7 +187,7 @@ final class TaskRun {
         int to = from;
         while (to < batch.size() && plain(batch.get(to))) {
             StreamResponse event = batch.get(to++);
-            if (event.message() != null || (event.state() != null && event.state().endsStream())) {
+            if (event.endsTurn()) {
                 break; // what follows the end of a turn is decided once that end is stored
             }
         }
