@@ -1,6 +1,8 @@
 package io.omniforge.agent;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.IntNode;
@@ -32,6 +34,7 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
 import io.vertx.mutiny.core.parsetools.RecordParser;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeoutException;
@@ -315,9 +318,14 @@ public class AgentClient {
         if (!redirect(response).isEmpty()) {
             throw AgentException.invalid(agent, what + " answered HTTP " + response.statusCode() + redirect(response));
         }
+        byte[] bytes = body.getBytes();
+        T plain = decodePlainResult(bytes, type);
+        if (plain != null) {
+            return plain;
+        }
         JsonNode envelope;
         try {
-            envelope = mapper.readTree(body.getBytes());
+            envelope = mapper.readTree(bytes);
         } catch (Exception e) {
             throw AgentException.invalid(agent, what + " answered HTTP " + response.statusCode() + " with "
                     + (contentType(response).isEmpty() ? "no content type" : contentType(response))
@@ -345,6 +353,45 @@ public class AgentClient {
         } catch (Exception e) {
             throw AgentException.invalid(agent, what + " returned a result that is not a valid "
                     + type.getSimpleName() + ": " + rootMessage(e));
+        }
+    }
+
+    /**
+     * The usual answer, {@code {"jsonrpc":"2.0","id":...,"result":{...}}} with a valid result, read in one pass
+     * straight into {@code type}; null for anything else (an error, a malformed envelope or result), which the
+     * caller then reads as a tree to say exactly what is wrong.
+     */
+    private <T> T decodePlainResult(byte[] bytes, Class<T> type) {
+        try (JsonParser p = mapper.createParser(bytes)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            boolean version = false;
+            T result = null;
+            JsonToken token;
+            while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken value = p.nextToken();
+                switch (field) {
+                    case "jsonrpc" -> version = value == JsonToken.VALUE_STRING && "2.0".equals(p.getText());
+                    case "result" -> {
+                        if (value != JsonToken.START_OBJECT) {
+                            return null;
+                        }
+                        result = mapper.readValue(p, type);
+                    }
+                    case "error" -> {
+                        return null;
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (token != JsonToken.END_OBJECT || p.nextToken() != null) {
+                return null;
+            }
+            return version ? result : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
