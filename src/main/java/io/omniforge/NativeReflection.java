@@ -69,7 +69,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
     SecurityScheme.AuthorizationCodeOAuthFlow.class, SecurityScheme.ClientCredentialsOAuthFlow.class,
     SecurityScheme.DeviceCodeOAuthFlow.class, SecurityScheme.ImplicitOAuthFlow.class,
     SecurityScheme.PasswordOAuthFlow.class, SendMessageConfiguration.class, SendMessageRequest.class,
-    SendMessageResponse.class, StreamResponse.class, SubscribeToTaskRequest.class, Task.class,
+    SendMessageResponse.class, SendMessageResponse.Writer.class, StreamResponse.class, SubscribeToTaskRequest.class, Task.class,
     TaskArtifactUpdateEvent.class, TaskPushNotificationConfig.class, TaskPushNotificationConfigRequest.class,
     TaskState.class, TaskStatus.class, TaskStatusUpdateEvent.class, A2aError.class,
     // the typed views of the two card extensions

@@ -30,6 +30,11 @@ public final class StreamEvent {
         this.json = json;
     }
 
+    /** The event that carries a whole task, from the task's JSON (as the same mapper writes it): no second pass. */
+    public static StreamEvent ofTask(long seq, Task task, String taskJson) {
+        return new StreamEvent(seq, StreamResponse.of(task), "{\"task\":" + taskJson + "}");
+    }
+
     public static StreamEvent unnumbered(StreamResponse response) {
         return new StreamEvent(0, response);
     }

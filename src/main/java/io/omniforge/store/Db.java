@@ -174,13 +174,21 @@ public class Db {
 
     /** Queues a write for the writer; the Uni completes once its transaction has committed. */
     public <T> Uni<T> write(SqlWork<T> work) {
+        return write(null, work);
+    }
+
+    /**
+     * {@link #write(SqlWork)} with the log correlation the writer restores while it runs {@code work} (null: the
+     * caller's, captured now); a caller that keeps its correlation at hand saves capturing it for every write.
+     */
+    public <T> Uni<T> write(Map<String, String> correlation, SqlWork<T> work) {
         return Uni.createFrom().emitter(emitter -> {
             Context caller = Vertx.currentContext();
             if (!running) {
                 emitter.fail(new StoreException("store is closed", null));
                 return;
             }
-            WriteOp<T> op = new WriteOp<>(work,
+            WriteOp<T> op = new WriteOp<>(work, correlation != null ? correlation : Correlation.capture(), caller,
                     result -> deliver(caller, () -> emitter.complete(result)),
                     failure -> deliver(caller, () -> emitter.fail(failure)));
             if (!writes.offer(op)) {
@@ -257,7 +265,7 @@ public class Db {
                 }
                 LOG.error("a write batch failed and was rolled back", e);
                 StoreException failure = new StoreException("database write failed: " + e.getMessage(), e);
-                batch.forEach(op -> op.onFailure.accept(failure));
+                batch.forEach(op -> op.report(() -> op.onFailure.accept(failure)).run());
                 return;
             }
             outcomes.forEach(Runnable::run);
@@ -376,12 +384,24 @@ public class Db {
         final Consumer<T> onSuccess;
         final Consumer<Throwable> onFailure;
         /** The log correlation of whoever queued this write, restored while the writer runs it. */
-        final Map<String, String> correlation = Correlation.capture();
+        final Map<String, String> correlation;
+        /**
+         * The outcome is reported on the caller's Vert.x context, which has the caller's correlation already; without
+         * one, it is reported on the writer, which then restores the correlation around it.
+         */
+        final boolean reportedHere;
 
-        WriteOp(SqlWork<T> work, Consumer<T> onSuccess, Consumer<Throwable> onFailure) {
+        WriteOp(SqlWork<T> work, Map<String, String> correlation, Context caller, Consumer<T> onSuccess,
+                Consumer<Throwable> onFailure) {
             this.work = work;
+            this.correlation = correlation;
+            this.reportedHere = caller == null;
             this.onSuccess = onSuccess;
             this.onFailure = onFailure;
+        }
+
+        private Runnable report(Runnable outcome) {
+            return reportedHere ? Correlation.wrap(correlation, outcome) : outcome;
         }
 
         /**
@@ -395,7 +415,7 @@ public class Db {
                 if (savepoint != null) {
                     c.releaseSavepoint(savepoint);
                 }
-                return Correlation.wrap(correlation, () -> onSuccess.accept(result));
+                return report(() -> onSuccess.accept(result));
             } catch (SQLException | RuntimeException e) {
                 if (transientFailure(e)) {
                     throw e; // the whole batch runs again
@@ -405,7 +425,7 @@ public class Db {
                 }
                 c.rollback(savepoint);
                 Throwable failure = wrap(e);
-                return Correlation.wrap(correlation, () -> onFailure.accept(failure));
+                return report(() -> onFailure.accept(failure));
             }
         }
     }

@@ -398,7 +398,8 @@ public class TaskManager implements A2aService {
                     // The run does not know the end when another process sharing the store wrote it (a cancel).
                     .onItem().transformToUni(r -> r.task().status().state().endsStream() ? Uni.createFrom().item(r)
                             : store.find(r.tenant(), r.id()).map(found -> found.orElse(r)))
-                    .map(r -> SendMessageResponse.of(r.task().view(historyLength, true)));
+                    .map(r -> historyLength == null ? run.response(r.task())
+                            : SendMessageResponse.of(r.task().view(historyLength, true)));
         });
     }
 
@@ -496,14 +497,17 @@ public class TaskManager implements A2aService {
         Task task = new Task(taskId, contextId, TaskStatus.of(TaskState.TASK_STATE_SUBMITTED), null,
                 List.of(userMessage), AgentMetadata.mark(null, target.name(), Map.of()));
         TaskRecord record = new TaskRecord(ctx.tenant(), task, target.name(), null, remoteContext, 1, null);
-        StreamEvent first = new StreamEvent(1, StreamResponse.of(task));
+        // Serialized here, not on the store's one writer thread; the first event is the task itself.
+        String taskJson = store.json(task);
+        String messageJson = threads.json(userMessage);
+        StreamEvent first = StreamEvent.ofTask(1, task, taskJson);
         return db.write(c -> {
-            threads.appendMessage(c, ctx.tenant(), contextId, userMessage, taskId, null);
+            threads.appendMessage(c, ctx.tenant(), contextId, userMessage, messageJson, taskId, null);
             threads.setActiveAgent(c, ctx.tenant(), contextId, target.name());
             if (handoff != null) {
                 handoffs.contextDelivered(c, ctx.tenant(), contextId, handoff.record());
             }
-            store.insert(c, record);
+            store.insert(c, record, taskJson);
             router.append(c, taskId, List.of(first));
             return null;
         }).onItem().transformToUni(ignored -> {
@@ -538,13 +542,15 @@ public class TaskManager implements A2aService {
                 List.of(userMessage), orchestration.describe(plan, null));
         OrchestrationState state = new OrchestrationState(plan, List.of(), null);
         TaskRecord record = new TaskRecord(ctx.tenant(), task, plan.label(), null, null, 1, state);
-        StreamEvent first = new StreamEvent(1, StreamResponse.of(task));
+        String taskJson = store.json(task);
+        String messageJson = threads.json(userMessage);
+        StreamEvent first = StreamEvent.ofTask(1, task, taskJson);
         // The creation is queued to the store now, and the orchestration starts at once: its writes queue behind
         // the creation (the writer takes them in order), so its agents are called while the creation commits. If
         // the creation fails, the run stops, its legs are canceled at their agents, and the caller gets the error.
         CompletableFuture<Void> created = db.write(c -> {
-            threads.appendMessage(c, ctx.tenant(), contextId, userMessage, taskId, null);
-            store.insert(c, record);
+            threads.appendMessage(c, ctx.tenant(), contextId, userMessage, messageJson, taskId, null);
+            store.insert(c, record, taskJson);
             router.append(c, taskId, List.of(first));
             return null;
         }).replaceWithVoid().subscribeAsCompletionStage();

@@ -7,6 +7,7 @@ import io.omniforge.a2a.Artifact;
 import io.omniforge.a2a.Message;
 import io.omniforge.a2a.Part;
 import io.omniforge.a2a.Role;
+import io.omniforge.a2a.SendMessageResponse;
 import io.omniforge.a2a.StreamEvent;
 import io.omniforge.a2a.StreamResponse;
 import io.omniforge.a2a.Task;
@@ -61,6 +62,9 @@ final class TaskRun {
     private boolean remoteContextUnsaved;
     /** The last event whose task this run stored as the task's body. */
     private long snapshotSeq;
+    /** The task as stored when it last ended a turn, and its JSON: the answer to a blocking SendMessage. */
+    private Task endTask;
+    private String endJson;
     private A2aException failure;
     private boolean cancelPending;
     private boolean moved;
@@ -93,6 +97,14 @@ final class TaskRun {
 
     synchronized TaskRecord record() {
         return record;
+    }
+
+    /**
+     * {@code task} as the answer to SendMessage; when it is the task as stored at the end of its turn, with the JSON
+     * it was stored as, so that the answer does not serialize the same task again.
+     */
+    synchronized SendMessageResponse response(Task task) {
+        return task == endTask ? SendMessageResponse.of(task, endJson) : SendMessageResponse.of(task);
     }
 
     /** Why the task failed, when an agent failure (or the store) made it fail. */
@@ -611,16 +623,29 @@ final class TaskRun {
                 snapshotSeq = seq;
             }
             String body = snapshot ? owner.store().json(task) : null;
+            if (ends) {
+                endTask = task;
+                endJson = body;
+            }
             String orchestrationJson = stored.orchestration() == null ? null : owner.store().json(stored.orchestration());
-            committed = owner.db().write(c -> {
+            String replyJson = clientReply == null ? null : owner.threads().json(clientReply);
+            List<String> toThreadJson = new ArrayList<>(toThread.size());
+            List<String> toThreadAgents = new ArrayList<>(toThread.size());
+            for (Message m : toThread) {
+                toThreadJson.add(owner.threads().json(m));
+                toThreadAgents.add(agentOf(m));
+            }
+            committed = owner.db().write(correlation, c -> {
                 // first: it fails if another process wrote the task
                 owner.store().update(c, stored, previousSeq, body, orchestrationJson);
                 owner.router().append(c, stored.id(), numbered);
                 if (clientReply != null) {
-                    owner.threads().appendMessage(c, stored.tenant(), thread, clientReply, stored.id(), null);
+                    owner.threads().appendMessage(c, stored.tenant(), thread, clientReply, replyJson, stored.id(), null);
                 }
-                for (Message m : toThread) {
-                    owner.threads().appendMessage(c, stored.tenant(), thread, m, stored.id(), agentOf(m));
+                for (int i = 0; i < toThread.size(); i++) {
+                    Message m = toThread.get(i);
+                    owner.threads().appendMessage(c, stored.tenant(), thread, m, toThreadJson.get(i), stored.id(),
+                            toThreadAgents.get(i));
                 }
                 if (newRemoteContext) {
                     owner.threads().updateState(c, stored.tenant(), thread, state -> rememberContext(state, stored.remoteContextId()));

@@ -47,6 +47,11 @@ public class TaskStore {
     }
 
     public void insert(Connection c, TaskRecord r) throws SQLException {
+        insert(c, r, json(r.task()));
+    }
+
+    /** {@link #insert(Connection, TaskRecord)} with the task's JSON made beforehand ({@link #json(Object)}). */
+    public void insert(Connection c, TaskRecord r, String taskJson) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO tasks (" + COLUMNS + ", runner)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             long now = updatedAt(r.task());
@@ -58,7 +63,7 @@ public class TaskStore {
             ps.setString(6, r.remoteTaskId());
             ps.setString(7, r.remoteContextId());
             ps.setLong(8, r.lastSeq());
-            ps.setString(9, json(r.task()));
+            ps.setString(9, taskJson);
             ps.setLong(10, now);
             ps.setLong(11, now);
             ps.setString(12, r.orchestration() == null ? null : json(r.orchestration()));
@@ -307,7 +312,7 @@ public class TaskStore {
     }
 
     /** A task or orchestration state as stored. */
-    String json(Object value) {
+    public String json(Object value) {
         try {
             return mapper.writeValueAsString(value);
         } catch (JsonProcessingException e) {

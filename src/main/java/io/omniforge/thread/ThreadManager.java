@@ -213,6 +213,15 @@ public class ThreadManager {
      */
     public long appendMessage(Connection c, String tenant, String threadId, Message message, String taskId, String agent)
             throws SQLException {
+        return appendMessage(c, tenant, threadId, message, json(message), taskId, agent);
+    }
+
+    /**
+     * {@link #appendMessage(Connection, String, String, Message, String, String)} with the message's JSON made
+     * beforehand ({@link #json(Message)}), on the caller's thread rather than on the store's one writer.
+     */
+    public long appendMessage(Connection c, String tenant, String threadId, Message message, String messageJson,
+            String taskId, String agent) throws SQLException {
         long now = System.currentTimeMillis();
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO threads (" + COLUMNS + ") VALUES (?, ?, NULL, '{}', 0, ?, ?)"
                 + " ON CONFLICT (tenant, id) DO UPDATE SET updated_at = excluded.updated_at")) {
@@ -231,7 +240,7 @@ public class ThreadManager {
             ps.setString(4, taskId);
             ps.setString(5, message.role().name());
             ps.setString(6, agent);
-            ps.setString(7, writeJson(message));
+            ps.setString(7, messageJson);
             ps.setLong(8, now);
             ps.setString(9, tenant);
             ps.setString(10, threadId);
@@ -258,6 +267,11 @@ public class ThreadManager {
         return new ConversationThread(rs.getString(1), rs.getString(2), rs.getString(3),
                 readJson(rs.getString(4), ObjectNode.class), rs.getLong(5),
                 Instant.ofEpochMilli(rs.getLong(6)), Instant.ofEpochMilli(rs.getLong(7)));
+    }
+
+    /** A message as the thread stores it. */
+    public String json(Message message) {
+        return writeJson(message);
     }
 
     private String writeJson(Object value) {
