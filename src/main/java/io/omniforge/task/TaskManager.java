@@ -381,8 +381,12 @@ public class TaskManager implements A2aService {
                 return Uni.createFrom().item(SendMessageResponse.of(started.task().view(historyLength, true)));
             }
             TaskRun run = started.run();
-            return router.tail(run.id(), started.seq()).collect().last()
-                    .ifNoItem().after(config.blockingTimeout()).recoverWithItem((StreamEvent) null)
+            // The run says when its turn ends; one that left without an end (another process wrote the task, or
+            // its writes failed) is followed through the task's log, like any subscriber.
+            return run.turnEnded()
+                    .onItem().transformToUni(ended -> ended ? Uni.createFrom().item(ended)
+                            : router.tail(run.id(), started.seq()).collect().last().replaceWith(ended))
+                    .ifNoItem().after(config.blockingTimeout()).recoverWithItem(false)
                     .map(ignored -> {
                         A2aException failure = run.failure();
                         if (failure != null && failure.error() == A2aError.INTERNAL_ERROR && failure.getCause() != null

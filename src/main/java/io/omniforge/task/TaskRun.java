@@ -66,6 +66,11 @@ final class TaskRun {
     private Task endTask;
     private String endJson;
     private A2aException failure;
+    /**
+     * The end of this run's turn: true once a final or interrupted state of the task is stored, false when the run
+     * leaves without one (its writes failed, or another process wrote the task).
+     */
+    private final CompletableFuture<Boolean> turnEnded = new CompletableFuture<>();
     private boolean cancelPending;
     private boolean moved;
 
@@ -107,6 +112,14 @@ final class TaskRun {
         return task == endTask ? SendMessageResponse.of(task, endJson) : SendMessageResponse.of(task);
     }
 
+    /**
+     * Completes when the turn ends: with true once the task's final or interrupted state is stored (then
+     * {@link #record()} holds it), with false when the run leaves without one; the task's log says the rest.
+     */
+    Uni<Boolean> turnEnded() {
+        return Uni.createFrom().completionStage(turnEnded);
+    }
+
     /** Why the task failed, when an agent failure (or the store) made it fail. */
     synchronized A2aException failure() {
         return failure;
@@ -129,6 +142,7 @@ final class TaskRun {
         }
         stopFollowing();
         owner.abandoned(this);
+        turnEnded.complete(false);
     }
 
     /**
@@ -148,6 +162,7 @@ final class TaskRun {
         LOG.infof("task %s: %s; this process stops following agent %s", id(), f.getMessage(), agent);
         stopFollowing();
         owner.abandoned(this);
+        turnEnded.complete(false);
         TaskRecord known = record();
         owner.store().find(known.tenant(), id())
                 .onItem().transformToUni(stored -> remote != null && stored.isPresent()
@@ -667,6 +682,7 @@ final class TaskRun {
             owner.router().committed(id(), numbered);
             if (ends) {
                 owner.finished(this);
+                turnEnded.complete(true);
             }
         })));
     }

@@ -299,6 +299,40 @@ class GatewayFlowTest {
         assertTrue(task.path("status").path("message").path("parts").get(0).path("text").asText().contains("flaky"));
     }
 
+    @jakarta.inject.Inject
+    io.omniforge.store.Db db;
+
+    @Test
+    void aBlockingCallerWhoseTaskCannotBeStoredGetsTheErrorAtOnce() {
+        // The store refuses the task's final state (a trigger, in SQLite's syntax): the run leaves without an end,
+        // and the blocking caller, who waits for the end of the turn, reads the task's log instead and reports why.
+        org.junit.jupiter.api.Assumptions.assumeTrue(db.kind() == io.omniforge.store.StoreKind.SQLITE,
+                "the failing trigger is written for SQLite; this run's store is " + db.kind());
+        execute("CREATE TRIGGER IF NOT EXISTS refuse_unfinished BEFORE UPDATE ON tasks WHEN NEW.context_id LIKE"
+                + " 'unfinished-%' AND NEW.state = 'TASK_STATE_COMPLETED' BEGIN SELECT RAISE(ABORT, 'refused on purpose'); END");
+        try {
+            Map<String, Object> message = with(Rpc.message("hello", "echo"), "contextId", "unfinished-" + UUID.randomUUID());
+            long start = System.nanoTime();
+            JsonNode response = Rpc.call("/a2a", "SendMessage", Rpc.send(message));
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            A2aSchema.assertValidJsonRpcError(response);
+            assertEquals(-32603, response.path("error").path("code").asInt(), response.toString());
+            assertTrue(response.path("error").path("message").asText().contains("could not be stored"), response.toString());
+            assertTrue(ms < 10_000, "the error came after " + ms + " ms, not at once");
+        } finally {
+            execute("DROP TRIGGER IF EXISTS refuse_unfinished");
+        }
+    }
+
+    private void execute(String sql) {
+        db.write(c -> {
+            try (java.sql.Statement st = c.createStatement()) {
+                st.execute(sql);
+            }
+            return null;
+        }).await().atMost(java.time.Duration.ofSeconds(10));
+    }
+
     @Test
     void agentErrorFailsTheTaskAndSaysWhy() {
         JsonNode task = send(Rpc.message("fail:error", "flaky"));
