@@ -505,7 +505,10 @@ public class TaskManager implements A2aService {
         String taskJson = store.json(task);
         String messageJson = threads.json(userMessage);
         StreamEvent first = StreamEvent.ofTask(1, task, taskJson);
-        return db.write(c -> {
+        // The creation is queued to the store now and the agent called at once: the run's writes queue behind the
+        // creation (the writer takes them in order), so the agent works while the creation commits. If the creation
+        // fails, the run writes nothing more, the agent's task is canceled there, and the caller gets the error.
+        CompletableFuture<Void> created = db.write(c -> {
             threads.appendMessage(c, ctx.tenant(), contextId, userMessage, messageJson, taskId, null);
             threads.setActiveAgent(c, ctx.tenant(), contextId, target.name());
             if (handoff != null) {
@@ -514,25 +517,28 @@ public class TaskManager implements A2aService {
             store.insert(c, record, taskJson);
             router.append(c, taskId, List.of(first));
             return null;
-        }).onItem().transformToUni(ignored -> {
-            TaskRun run = new TaskRun(this, record, ctx.caller());
-            router.open(taskId, 1);
-            runs.put(taskId, run);
-            Message downstream = new Message(userMessage.messageId(), remoteContext, null, userMessage.role(),
-                    handoff != null ? handoff.context().parts() : userMessage.parts(),
-                    AgentMetadata.strip(HandoffRequest.strip(userMessage.metadata())), userMessage.extensions(), null);
-            Uni<Void> said = notice == null ? Uni.createFrom().voidItem()
-                    : run.append(List.of(StreamResponse.of(new TaskStatusUpdateEvent(taskId, contextId,
-                            TaskStatus.of(TaskState.TASK_STATE_WORKING, new Message(UUID.randomUUID().toString(), contextId,
-                                    taskId, io.omniforge.a2a.Role.ROLE_AGENT, List.of(io.omniforge.a2a.Part.text(notice)),
-                                    AgentMetadata.mark(null, target.name(), Map.of()), null, null)),
-                            AgentMetadata.mark(null, target.name(), Map.of())))), null, null, List.of());
-            return said.map(v -> {
-                run.follow(call(target, new SendMessageRequest(null, downstream, downstreamConfiguration(request),
-                        AgentMetadata.strip(request.metadata()))));
-                return new Started(run, task, 1);
-            });
-        });
+        }).replaceWithVoid().subscribeAsCompletionStage();
+        TaskRun run = new TaskRun(this, record, ctx.caller());
+        router.open(taskId, 1);
+        runs.put(taskId, run);
+        Message downstream = new Message(userMessage.messageId(), remoteContext, null, userMessage.role(),
+                handoff != null ? handoff.context().parts() : userMessage.parts(),
+                AgentMetadata.strip(HandoffRequest.strip(userMessage.metadata())), userMessage.extensions(), null);
+        Runnable callAgent = () -> run.follow(call(target, new SendMessageRequest(null, downstream,
+                downstreamConfiguration(request), AgentMetadata.strip(request.metadata()))));
+        Uni<Void> stored = Uni.createFrom().completionStage(created).onFailure().invoke(run::creationFailed);
+        if (notice == null) {
+            callAgent.run();
+        } else {
+            // A client's handoff was refused: the client is told first, then the agent is called.
+            stored = stored.call(() -> run.append(List.of(StreamResponse.of(new TaskStatusUpdateEvent(taskId, contextId,
+                    TaskStatus.of(TaskState.TASK_STATE_WORKING, new Message(UUID.randomUUID().toString(), contextId,
+                            taskId, io.omniforge.a2a.Role.ROLE_AGENT, List.of(io.omniforge.a2a.Part.text(notice)),
+                            AgentMetadata.mark(null, target.name(), Map.of()), null, null)),
+                    AgentMetadata.mark(null, target.name(), Map.of())))), null, null, List.of()))
+                    .invoke(callAgent);
+        }
+        return stored.map(ignored -> new Started(run, task, 1));
     }
 
     /**

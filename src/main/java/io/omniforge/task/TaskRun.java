@@ -72,6 +72,7 @@ final class TaskRun {
      */
     private final CompletableFuture<Boolean> turnEnded = new CompletableFuture<>();
     private boolean cancelPending;
+    /** This run writes nothing more: another process wrote the task, or the task's creation failed. */
     private boolean moved;
 
     /** Ends the following of an agent on purpose (not a failure). */
@@ -128,6 +129,28 @@ final class TaskRun {
     /** The task's creation failed: the run stops (an orchestration's legs are canceled) and leaves. */
     void abandon(Throwable f) {
         broken(f);
+    }
+
+    /**
+     * The task's creation failed after its agent was called: nothing of this run is stored, the caller is told
+     * why, and the agent's task is canceled there, now if the agent has named it, else as soon as it does.
+     */
+    void creationFailed(Throwable f) {
+        String remote;
+        synchronized (this) {
+            failure = new A2aException(A2aError.INTERNAL_ERROR, "task " + id() + " could not be stored: " + f.getMessage(),
+                    Map.of("taskId", id()), f);
+            moved = true;
+            remote = record.remoteTaskId();
+            cancelPending = remote == null;
+        }
+        owner.abandoned(this);
+        turnEnded.complete(false);
+        if (remote != null) {
+            stopFollowing();
+            owner.cancelAtAgent(caller.tenant(), agent, remote).subscribe().with(v -> { },
+                    e -> LOG.warnf("task %s: canceling it at agent %s: %s", id(), agent, e.getMessage()));
+        }
     }
 
     /**

@@ -203,20 +203,8 @@ class OrchestrationTest {
             assertEquals(-32603, response.path("error").path("code").asInt(), "a store failure is an internal error: " + response);
             // The creation fails fast: the slow agent's call was either stopped before it went out, or canceled
             // there. Either way nothing of this orchestration runs on at the agent.
-            long deadline = System.nanoTime() + 3_000_000_000L;
-            boolean running = true;
-            while (running && System.nanoTime() < deadline) {
-                running = false;
-                for (JsonNode t : Rpc.call("/demo/slow/a2a", "ListTasks", Map.of("pageSize", 100, "historyLength", 1))
-                        .path("result").path("tasks")) {
-                    if (t.path("history").toString().contains(marker)
-                            && t.path("status").path("state").asText().matches("TASK_STATE_(SUBMITTED|WORKING)")) {
-                        running = true;
-                    }
-                }
-                sleep(50);
-            }
-            assertFalse(running, "the slow agent still runs the task of an orchestration whose creation failed");
+            assertFalse(Rpc.stillRuns("slow", marker, 3_000),
+                    "the slow agent still runs the task of an orchestration whose creation failed");
         } finally {
             db.write(c -> {
                 try (java.sql.Statement st = c.createStatement()) {

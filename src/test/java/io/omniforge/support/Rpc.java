@@ -100,6 +100,31 @@ public final class Rpc {
         throw new AssertionError("the stream of task " + taskId + " ended without " + marker);
     }
 
+    /**
+     * Whether a demo agent ({@code /demo/<agent>}) still runs a task whose history mentions {@code marker} after
+     * {@code withinMs}: polls its ListTasks until no such task is submitted or working, or the time is up.
+     */
+    public static boolean stillRuns(String agent, String marker, long withinMs) {
+        long deadline = System.nanoTime() + withinMs * 1_000_000L;
+        while (true) {
+            boolean running = false;
+            for (JsonNode t : call("/demo/" + agent + "/a2a", "ListTasks", Map.of("pageSize", 100, "historyLength", 1))
+                    .path("result").path("tasks")) {
+                running |= t.path("history").toString().contains(marker)
+                        && t.path("status").path("state").asText().matches("TASK_STATE_(SUBMITTED|WORKING)");
+            }
+            if (!running || System.nanoTime() > deadline) {
+                return running;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return running;
+            }
+        }
+    }
+
     /** A stream read event by event as it arrives, over the JDK's HTTP client. */
     public static final class LiveStream implements AutoCloseable {
         private final java.io.InputStream body;

@@ -324,6 +324,31 @@ class GatewayFlowTest {
         }
     }
 
+    @Test
+    void aMessageWhoseTaskCannotBeCreatedAnswersTheErrorAndCancelsTheAgentsTask() {
+        // The agent is called while the task's creation commits; a creation that fails must not leave the agent
+        // working for nobody. A trigger (SQLite's syntax) makes the store refuse this one thread's task.
+        org.junit.jupiter.api.Assumptions.assumeTrue(db.kind() == io.omniforge.store.StoreKind.SQLITE,
+                "the failing trigger is written for SQLite; this run's store is " + db.kind());
+        execute("CREATE TRIGGER IF NOT EXISTS refuse_uncreated BEFORE INSERT ON tasks WHEN NEW.context_id LIKE"
+                + " 'uncreated-%' BEGIN SELECT RAISE(ABORT, 'refused on purpose'); END");
+        try {
+            String marker = "uncreated-run-" + UUID.randomUUID();
+            String context = "uncreated-" + UUID.randomUUID();
+            JsonNode response = Rpc.call("/a2a", "SendMessage",
+                    Rpc.send(with(Rpc.message("delay:5000 " + marker, "slow"), "contextId", context)));
+            A2aSchema.assertValidJsonRpcError(response);
+            assertEquals(-32603, response.path("error").path("code").asInt(), "a store failure is an internal error: " + response);
+            // Nothing of it was stored: no task, no message in the thread.
+            assertEquals(0, Rpc.call("/a2a", "ListTasks", Map.of("contextId", context)).path("result").path("totalSize").asInt());
+            // The slow agent's task was canceled there (or never started).
+            assertFalse(Rpc.stillRuns("slow", marker, 3_000),
+                    "the slow agent still runs the task of a message whose task could not be created");
+        } finally {
+            execute("DROP TRIGGER IF EXISTS refuse_uncreated");
+        }
+    }
+
     private void execute(String sql) {
         db.write(c -> {
             try (java.sql.Statement st = c.createStatement()) {
