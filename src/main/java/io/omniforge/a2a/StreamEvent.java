@@ -10,24 +10,38 @@ import java.util.Objects;
  * zero or less means the event carries no id (agents that do not persist their streams).
  *
  * <p>An event is serialized once: the store and every subscriber's stream use the same JSON ({@link #json},
- * {@link #jsonBytes}), made on first use (an event read from the store keeps the JSON it was read from).
+ * {@link #jsonBytes}), made on first use (an event read from the store keeps the JSON it was read from, and is
+ * parsed only if something looks inside it).
  */
 public final class StreamEvent {
 
     private final long seq;
-    private final StreamResponse response;
+    private volatile StreamResponse response;
+    /** For an event known only as its JSON: what parses it when its response is first asked for. */
+    private final ObjectMapper reader;
     private volatile String json;
     private volatile byte[] jsonBytes;
 
     public StreamEvent(long seq, StreamResponse response) {
         this.seq = seq;
         this.response = response;
+        this.reader = null;
     }
 
-    /** An event read back from the store, with the JSON it was stored as. */
+    /** An event with the JSON it is (or was) stored as. */
     public StreamEvent(long seq, StreamResponse response, String json) {
         this(seq, response);
         this.json = json;
+    }
+
+    /**
+     * An event read back from the store, as its JSON, parsed with {@code reader} only when its response is asked
+     * for: a tail passes most events on as they are, and a hundred tails of one task each read their own copy.
+     */
+    public StreamEvent(long seq, String json, ObjectMapper reader) {
+        this.seq = seq;
+        this.json = Objects.requireNonNull(json);
+        this.reader = Objects.requireNonNull(reader);
     }
 
     /** The event that carries a whole task, from the task's JSON (as the same mapper writes it): no second pass. */
@@ -44,7 +58,16 @@ public final class StreamEvent {
     }
 
     public StreamResponse response() {
-        return response;
+        StreamResponse r = response;
+        if (r == null) {
+            try {
+                r = reader.readValue(json, StreamResponse.class);
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("a stored stream event (" + seq + ") is not valid JSON", e);
+            }
+            response = r;
+        }
+        return r;
     }
 
     public boolean hasId() {

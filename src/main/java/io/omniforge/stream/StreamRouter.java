@@ -1,9 +1,7 @@
 package io.omniforge.stream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omniforge.a2a.StreamEvent;
-import io.omniforge.a2a.StreamResponse;
 import io.omniforge.a2a.TaskState;
 import io.omniforge.security.LimitsConfig;
 import io.omniforge.store.Db;
@@ -202,14 +200,11 @@ public class StreamRouter {
                 List<StreamEvent> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String json = rs.getString(2);
-                        out.add(new StreamEvent(rs.getLong(1), mapper.readValue(json, StreamResponse.class), json));
+                        out.add(new StreamEvent(rs.getLong(1), rs.getString(2), mapper));
                     }
                 }
                 boolean more = out.size() > limit;
                 return new Page(more ? out.subList(0, limit) : out, more);
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("a stored stream event is not valid JSON", e);
             }
         });
     }

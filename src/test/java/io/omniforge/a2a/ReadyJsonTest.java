@@ -2,6 +2,7 @@ package io.omniforge.a2a;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
@@ -38,6 +39,22 @@ class ReadyJsonTest {
         StreamEvent ready = StreamEvent.ofTask(1, task, mapper.writeValueAsString(task));
         assertEquals(new StreamEvent(1, StreamResponse.of(task)).json(mapper), ready.json(mapper));
         assertEquals(StreamResponse.of(task), mapper.readValue(ready.json(mapper), StreamResponse.class));
+    }
+
+    @Test
+    void anEventReadBackAsJsonIsParsedOnlyWhenLookedInto() throws Exception {
+        Task task = new Task("t3", "c3", new TaskStatus(TaskState.TASK_STATE_WORKING, null,
+                java.time.Instant.parse("2026-12-04T21:35:49.299Z")), null, null, null);
+        String json = mapper.writeValueAsString(StreamResponse.of(task));
+        StreamEvent stored = new StreamEvent(7, json, mapper);
+        assertEquals(json, stored.json(mapper));
+        assertEquals(StreamResponse.of(task), stored.response());
+        assertEquals(TaskState.TASK_STATE_WORKING, stored.response().state());
+        // JSON that does not parse goes out as it is, and fails only whoever looks inside
+        StreamEvent broken = new StreamEvent(8, "{\"task\":", mapper);
+        assertEquals("{\"task\":", broken.json(mapper));
+        IllegalStateException e = assertThrows(IllegalStateException.class, broken::response);
+        assertTrue(e.getMessage().contains("(8)"), e.getMessage());
     }
 
     @Test
