@@ -100,16 +100,17 @@ public final class StreamEvent {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof StreamEvent e && e.seq == seq && Objects.equals(e.response, response);
+        return o instanceof StreamEvent e && e.seq == seq && Objects.equals(e.response(), response());
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(seq) * 31 + Objects.hashCode(response);
+        return Long.hashCode(seq) * 31 + Objects.hashCode(response());
     }
 
     @Override
     public String toString() {
-        return "StreamEvent[seq=" + seq + ", response=" + response + "]";
+        StreamResponse r = response;
+        return "StreamEvent[seq=" + seq + (r != null ? ", response=" + r : ", json=" + json) + "]";
     }
 }

@@ -48,6 +48,9 @@ class ReadyJsonTest {
         String json = mapper.writeValueAsString(StreamResponse.of(task));
         StreamEvent stored = new StreamEvent(7, json, mapper);
         assertEquals(json, stored.json(mapper));
+        // equal to the same event made from its object, before anything else looked inside it
+        assertEquals(new StreamEvent(7, StreamResponse.of(task)), new StreamEvent(7, json, mapper));
+        assertEquals(new StreamEvent(7, StreamResponse.of(task)).hashCode(), new StreamEvent(7, json, mapper).hashCode());
         assertEquals(StreamResponse.of(task), stored.response());
         assertEquals(TaskState.TASK_STATE_WORKING, stored.response().state());
         // JSON that does not parse goes out as it is, and fails only whoever looks inside
