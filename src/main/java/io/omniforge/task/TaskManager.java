@@ -49,6 +49,7 @@ import io.omniforge.store.Db;
 import io.omniforge.store.Ids;
 import io.omniforge.store.StoreConflictException;
 import io.omniforge.store.StoreInstance;
+import io.omniforge.store.SqlWork;
 import io.omniforge.stream.StreamRouter;
 import io.omniforge.thread.ConversationThread;
 import io.omniforge.thread.ThreadManager;
@@ -501,26 +502,16 @@ public class TaskManager implements A2aService {
         Task task = new Task(taskId, contextId, TaskStatus.of(TaskState.TASK_STATE_SUBMITTED), null,
                 List.of(userMessage), AgentMetadata.mark(null, target.name(), Map.of()));
         TaskRecord record = new TaskRecord(ctx.tenant(), task, target.name(), null, remoteContext, 1, null);
-        // Serialized here, not on the store's one writer thread; the first event is the task itself.
-        String taskJson = store.json(task);
-        String messageJson = threads.json(userMessage);
-        StreamEvent first = StreamEvent.ofTask(1, task, taskJson);
-        // The creation is queued to the store now and the agent called at once: the run's writes queue behind the
-        // creation (the writer takes them in order), so the agent works while the creation commits. If the creation
-        // fails, the run writes nothing more, the agent's task is canceled there, and the caller gets the error.
-        CompletableFuture<Void> created = db.write(c -> {
-            threads.appendMessage(c, ctx.tenant(), contextId, userMessage, messageJson, taskId, null);
+        // The agent is called at once, while the creation commits. If the creation fails, the run writes nothing
+        // more, the agent's task is canceled there, and the caller gets the error.
+        CompletableFuture<Void> created = queueCreation(record, userMessage, c -> {
             threads.setActiveAgent(c, ctx.tenant(), contextId, target.name());
             if (handoff != null) {
                 handoffs.contextDelivered(c, ctx.tenant(), contextId, handoff.record());
             }
-            store.insert(c, record, taskJson);
-            router.append(c, taskId, List.of(first));
             return null;
-        }).replaceWithVoid().subscribeAsCompletionStage();
-        TaskRun run = new TaskRun(this, record, ctx.caller());
-        router.open(taskId, 1);
-        runs.put(taskId, run);
+        });
+        TaskRun run = startRun(record, ctx.caller());
         Message downstream = new Message(userMessage.messageId(), remoteContext, null, userMessage.role(),
                 handoff != null ? handoff.context().parts() : userMessage.parts(),
                 AgentMetadata.strip(HandoffRequest.strip(userMessage.metadata())), userMessage.extensions(), null);
@@ -552,27 +543,44 @@ public class TaskManager implements A2aService {
                 List.of(userMessage), orchestration.describe(plan, null));
         OrchestrationState state = new OrchestrationState(plan, List.of(), null);
         TaskRecord record = new TaskRecord(ctx.tenant(), task, plan.label(), null, null, 1, state);
-        String taskJson = store.json(task);
-        String messageJson = threads.json(userMessage);
-        StreamEvent first = StreamEvent.ofTask(1, task, taskJson);
-        // The creation is queued to the store now, and the orchestration starts at once: its writes queue behind
-        // the creation (the writer takes them in order), so its agents are called while the creation commits. If
-        // the creation fails, the run stops, its legs are canceled at their agents, and the caller gets the error.
-        CompletableFuture<Void> created = db.write(c -> {
-            threads.appendMessage(c, ctx.tenant(), contextId, userMessage, messageJson, taskId, null);
-            store.insert(c, record, taskJson);
-            router.append(c, taskId, List.of(first));
-            return null;
-        }).replaceWithVoid().subscribeAsCompletionStage();
-        TaskRun run = new TaskRun(this, record, ctx.caller());
-        router.open(taskId, 1);
-        runs.put(taskId, run);
+        // The orchestration starts at once, while the creation commits. If the creation fails, the run stops, its
+        // legs are canceled at their agents, and the caller gets the error.
+        CompletableFuture<Void> created = queueCreation(record, userMessage, c -> null);
+        TaskRun run = startRun(record, ctx.caller());
         Message input = new Message(userMessage.messageId(), null, null, userMessage.role(), userMessage.parts(),
                 AgentMetadata.strip(userMessage.metadata()), userMessage.extensions(), null);
         run.orchestrate(sink -> orchestration.run(plan, input, sink));
         return Uni.createFrom().completionStage(created)
                 .onFailure().invoke(run::abandon)
                 .map(ignored -> new Started(run, task, 1));
+    }
+
+    /**
+     * Queues a new task's creation: the user's message into its thread, then {@code more} (whatever else this kind
+     * of task records with it), the task row, and event 1 (the task itself, its JSON spliced from the row's). The
+     * JSON is made here, not on the store's one writer thread. The task's later writes queue behind this one (the
+     * writer takes writes in order), so its work may start before the creation commits.
+     */
+    private CompletableFuture<Void> queueCreation(TaskRecord record, Message userMessage, SqlWork<?> more) {
+        Task task = record.task();
+        String taskJson = store.json(task);
+        String messageJson = threads.json(userMessage);
+        StreamEvent first = StreamEvent.ofTask(1, task, taskJson);
+        return db.write(c -> {
+            threads.appendMessage(c, record.tenant(), task.contextId(), userMessage, messageJson, task.id(), null);
+            more.apply(c);
+            store.insert(c, record, taskJson);
+            router.append(c, task.id(), List.of(first));
+            return null;
+        }).replaceWithVoid().subscribeAsCompletionStage();
+    }
+
+    /** A new task's run, registered, with its live channel open. */
+    private TaskRun startRun(TaskRecord record, Caller caller) {
+        TaskRun run = new TaskRun(this, record, caller);
+        router.open(record.id(), 1);
+        runs.put(record.id(), run);
+        return run;
     }
 
     /** The ids of the task a request works on, for every log line of the rest of the request. */

@@ -187,13 +187,8 @@ class OrchestrationTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(db.kind() == io.omniforge.store.StoreKind.SQLITE,
                 "the failing trigger is written for SQLite; this run's store is " + db.kind());
         String doomed = "doomed-" + UUID.randomUUID();
-        db.write(c -> {
-            try (java.sql.Statement st = c.createStatement()) {
-                st.execute("CREATE TRIGGER IF NOT EXISTS refuse_doomed BEFORE INSERT ON tasks"
-                        + " WHEN NEW.context_id LIKE 'doomed-%' BEGIN SELECT RAISE(ABORT, 'refused on purpose'); END");
-            }
-            return null;
-        }).await().atMost(java.time.Duration.ofSeconds(10));
+        io.omniforge.support.Sql.execute(db, "CREATE TRIGGER IF NOT EXISTS refuse_doomed BEFORE INSERT ON tasks"
+                + " WHEN NEW.context_id LIKE 'doomed-%' BEGIN SELECT RAISE(ABORT, 'refused on purpose'); END");
         try {
             String marker = "doomed-run-" + UUID.randomUUID();
             Map<String, Object> m = message("delay:5000 " + marker, spec("strategy", "parallel", "agents", List.of("slow", "echo")));
@@ -206,12 +201,7 @@ class OrchestrationTest {
             assertFalse(Rpc.stillRuns("slow", marker, 3_000),
                     "the slow agent still runs the task of an orchestration whose creation failed");
         } finally {
-            db.write(c -> {
-                try (java.sql.Statement st = c.createStatement()) {
-                    st.execute("DROP TRIGGER IF EXISTS refuse_doomed");
-                }
-                return null;
-            }).await().atMost(java.time.Duration.ofSeconds(10));
+            io.omniforge.support.Sql.execute(db, "DROP TRIGGER IF EXISTS refuse_doomed");
         }
     }
 

@@ -308,7 +308,7 @@ class GatewayFlowTest {
         // and the blocking caller, who waits for the end of the turn, reads the task's log instead and reports why.
         org.junit.jupiter.api.Assumptions.assumeTrue(db.kind() == io.omniforge.store.StoreKind.SQLITE,
                 "the failing trigger is written for SQLite; this run's store is " + db.kind());
-        execute("CREATE TRIGGER IF NOT EXISTS refuse_unfinished BEFORE UPDATE ON tasks WHEN NEW.context_id LIKE"
+        io.omniforge.support.Sql.execute(db, "CREATE TRIGGER IF NOT EXISTS refuse_unfinished BEFORE UPDATE ON tasks WHEN NEW.context_id LIKE"
                 + " 'unfinished-%' AND NEW.state = 'TASK_STATE_COMPLETED' BEGIN SELECT RAISE(ABORT, 'refused on purpose'); END");
         try {
             Map<String, Object> message = with(Rpc.message("hello", "echo"), "contextId", "unfinished-" + UUID.randomUUID());
@@ -320,7 +320,7 @@ class GatewayFlowTest {
             assertTrue(response.path("error").path("message").asText().contains("could not be stored"), response.toString());
             assertTrue(ms < 10_000, "the error came after " + ms + " ms, not at once");
         } finally {
-            execute("DROP TRIGGER IF EXISTS refuse_unfinished");
+            io.omniforge.support.Sql.execute(db, "DROP TRIGGER IF EXISTS refuse_unfinished");
         }
     }
 
@@ -330,7 +330,7 @@ class GatewayFlowTest {
         // working for nobody. A trigger (SQLite's syntax) makes the store refuse this one thread's task.
         org.junit.jupiter.api.Assumptions.assumeTrue(db.kind() == io.omniforge.store.StoreKind.SQLITE,
                 "the failing trigger is written for SQLite; this run's store is " + db.kind());
-        execute("CREATE TRIGGER IF NOT EXISTS refuse_uncreated BEFORE INSERT ON tasks WHEN NEW.context_id LIKE"
+        io.omniforge.support.Sql.execute(db, "CREATE TRIGGER IF NOT EXISTS refuse_uncreated BEFORE INSERT ON tasks WHEN NEW.context_id LIKE"
                 + " 'uncreated-%' BEGIN SELECT RAISE(ABORT, 'refused on purpose'); END");
         try {
             String marker = "uncreated-run-" + UUID.randomUUID();
@@ -345,17 +345,8 @@ class GatewayFlowTest {
             assertFalse(Rpc.stillRuns("slow", marker, 3_000),
                     "the slow agent still runs the task of a message whose task could not be created");
         } finally {
-            execute("DROP TRIGGER IF EXISTS refuse_uncreated");
+            io.omniforge.support.Sql.execute(db, "DROP TRIGGER IF EXISTS refuse_uncreated");
         }
-    }
-
-    private void execute(String sql) {
-        db.write(c -> {
-            try (java.sql.Statement st = c.createStatement()) {
-                st.execute(sql);
-            }
-            return null;
-        }).await().atMost(java.time.Duration.ofSeconds(10));
     }
 
     @Test
