@@ -57,6 +57,15 @@ class KubernetesManifestIT {
         assertEquals("omniforge-config", only(resources, "ConfigMap").path("metadata").path("name").asText());
         assertTrue(resources.stream().noneMatch(r -> r.path("kind").asText().equals("Job")),
                 "no Flyway init Job: the service migrates its own store at start-up");
+
+        // An upgrade applies the next version's manifest over this one: a Deployment's selector cannot change, so
+        // neither it nor the Service's may name the version; the pods still carry it as a label.
+        JsonNode selector = deployment.path("spec").path("selector").path("matchLabels");
+        assertEquals("omniforge-orchestrator", selector.path("app.kubernetes.io/name").asText(), selector.toString());
+        assertFalse(selector.has("app.kubernetes.io/version"), selector.toString());
+        assertFalse(only(resources, "Service").path("spec").path("selector").has("app.kubernetes.io/version"));
+        assertTrue(deployment.path("spec").path("template").path("metadata").path("labels")
+                .has("app.kubernetes.io/version"), "the pods are labelled with the version they run");
     }
 
     @Test
