@@ -726,6 +726,9 @@ public final class Bench {
         List<String> cmd = java(System.getenv("BENCH_AGENTS_JVM_OPTS"));
         cmd.addAll(List.of("-Dquarkus.http.port=" + port, "-Domniforge.store.sqlite-file=" + db,
                 "-Domniforge.demo.max-tasks=200000", "-Domniforge.security.anonymous.enabled=true",
+                // the demo agents answer admins only (and their own gateway): the gateway and the direct calls come
+                // without credentials
+                "-Domniforge.security.anonymous.roles=admin",
                 "-Dquarkus.log.level=WARN", "-jar", JAR.toString()));
         return start(cmd, out.resolve("agents.log"));
     }

@@ -235,7 +235,8 @@ public class AgentRegistry {
 
     /** What a call to the agent carries: nothing of the caller's unless the agent is configured for it. */
     private Map<String, String> headers(Entry entry, Caller caller) {
-        if (entry.source == AgentInfo.Source.FLOW) {
+        if (entry.source == AgentInfo.Source.FLOW || entry.source == AgentInfo.Source.DEMO) {
+            // This process's own endpoints: its internal token, and whom it acts for.
             return authenticator.internalHeaders(caller);
         }
         AgentsConfig.Declared d = entry.source == AgentInfo.Source.CONFIG ? declared.declared().get(entry.name) : null;

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
 import io.omniforge.observability.Correlation;
+import io.omniforge.security.AccessPolicy;
 import io.omniforge.security.Authenticator;
 import io.omniforge.security.Caller;
+import io.omniforge.security.Permission;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -13,24 +15,30 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Authenticates every request to the orchestrator's endpoints (its JSON-RPC endpoint, the flows' endpoints and
- * the management API) before any route runs, and leaves the {@link Caller} on the routing context. Public: the
- * agent cards, {@code /q/*} (health, metrics) and the demo agents (which stand for agents of their own).
- * A refusal is HTTP 401 with {@code WWW-Authenticate}: a JSON-RPC error -32050 on JSON-RPC endpoints, the API's
- * error JSON elsewhere.
+ * Authenticates every request to the orchestrator's endpoints (its JSON-RPC endpoint, the flows' endpoints, the
+ * management API and the demo agents) before any route runs, and leaves the {@link Caller} on the routing context.
+ * Public: the agent cards and {@code /q/*} (health, metrics). A refusal is HTTP 401 with {@code WWW-Authenticate}:
+ * a JSON-RPC error -32050 on JSON-RPC endpoints, the API's error JSON elsewhere.
+ *
+ * <p>The demo agents keep every task they are given, whoever's it is, and answer {@code ListTasks}: they answer
+ * only this gateway's own calls (its internal token) and admins, anybody else gets -32051 (HTTP 403). Tenants reach
+ * them through the gateway, which keeps each tenant to its own tasks.
  */
 @ApplicationScoped
 public class AuthFilter {
 
     private static final String KEY = Caller.class.getName();
     private static final String CARD = "/.well-known/agent-card.json";
+    private static final String DEMO = "/demo/";
 
     private final Authenticator authenticator;
+    private final AccessPolicy policy;
     private final JsonRpcTransport transport;
     private final ApiConfig config;
 
-    public AuthFilter(Authenticator authenticator, JsonRpcTransport transport, ApiConfig config) {
+    public AuthFilter(Authenticator authenticator, AccessPolicy policy, JsonRpcTransport transport, ApiConfig config) {
         this.authenticator = authenticator;
+        this.policy = policy;
         this.transport = transport;
         this.config = config;
     }
@@ -79,6 +87,13 @@ public class AuthFilter {
     }
 
     private void proceed(RoutingContext ctx, Caller caller) {
+        String path = ctx.normalizedPath();
+        if (path.startsWith(DEMO) && caller.scheme() != Caller.Scheme.INTERNAL && !caller.has(Permission.ADMIN)) {
+            refuse(ctx, path, policy.deny(caller, "permission", Permission.ADMIN.name(), "call a demo agent directly",
+                    "the demo agents answer this gateway and admins only: send the message to the gateway, which"
+                            + " calls them for you"));
+            return;
+        }
         ctx.put(KEY, caller);
         Correlation.put(Correlation.TENANT, caller.tenant());
         ctx.next();
@@ -88,14 +103,19 @@ public class AuthFilter {
         if (path.endsWith(CARD) || path.startsWith("/q/")) {
             return false;
         }
-        return path.equals(config.jsonRpcPath()) || path.startsWith("/api/") || path.startsWith("/flows/");
+        // "/a2a/" reaches the same route as "/a2a".
+        String exact = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+        return exact.equals(config.jsonRpcPath()) || path.startsWith("/api/") || path.startsWith("/flows/")
+                || path.startsWith(DEMO);
     }
 
     private void refuse(RoutingContext ctx, String path, Throwable failure) {
         A2aException e = failure instanceof A2aException a ? a
                 : new A2aException(A2aError.UNAUTHENTICATED, "the credentials could not be verified");
-        ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"omniforge\"");
         int status = e.error().httpStatus();
+        if (status == 401) {
+            ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"omniforge\"");
+        }
         if (path.startsWith("/api/")) {
             transport.writeJson(ctx.response(), status, ApiError.of(status,
                     jakarta.ws.rs.core.Response.Status.fromStatusCode(status).name(), e.getMessage(), e.error().reason()));

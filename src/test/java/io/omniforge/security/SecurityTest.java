@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -48,6 +49,7 @@ class SecurityTest {
     static final String OPERATOR = "operator-key";
     static final String ADMIN = "admin-key";
     static final String AUDITOR = "auditor-key";
+    static final String KEYED_OUTBOUND = "outbound-token-of-keyed";
 
     /** Anonymous off; agents called with configured credentials; 'billing' and the 'nested' flow for operators. */
     public static class Secured implements QuarkusTestProfile {
@@ -65,7 +67,11 @@ class SecurityTest {
             c.put("omniforge.security.agents.billing.roles", "operator");
             c.put("omniforge.security.agents.nested.roles", "operator");
             c.put("omniforge.agents.keyed.url", echo);
-            c.put("omniforge.agents.keyed.auth.bearer-token", "outbound-token-of-keyed");
+            c.put("omniforge.agents.keyed.auth.bearer-token", KEYED_OUTBOUND);
+            // The demo echo stands for 'keyed': it answers admins, and this is an admin's key there.
+            c.put("omniforge.security.api-keys.keyed-outbound.hash", Authenticator.hash(KEYED_OUTBOUND));
+            c.put("omniforge.security.api-keys.keyed-outbound.tenant", "agents");
+            c.put("omniforge.security.api-keys.keyed-outbound.roles", "admin");
             c.put("omniforge.agents.keyed.auth.api-key", "outbound-api-key-of-keyed");
             c.put("omniforge.agents.forwarding.url", echo);
             c.put("omniforge.agents.forwarding.auth.forward-caller-token", "true");
@@ -175,6 +181,9 @@ class SecurityTest {
             assertEquals("UNAUTHENTICATED", Rpc.read(api.asString()).get("error").get("details").get(0).get("reason").asText());
         }
         assertEquals(401, as(null).body("{}").post("/api/v1/orchestrations").statusCode());
+        Response slash = as(null).body(Rpc.request("GetTask", Map.of("id", "x"))).post("/a2a/");
+        assertEquals(401, slash.statusCode(), "the same route with a trailing slash");
+        assertEquals("Bearer realm=\"omniforge\"", slash.header("WWW-Authenticate"));
 
         // Public: the cards (which declare how to authenticate), health.
         JsonNode card = Rpc.read(given().get("/.well-known/agent-card.json").then().statusCode(200).extract().asString());
@@ -414,18 +423,57 @@ class SecurityTest {
         recorder.clear();
         send(OPERATOR, "with configured credentials", "keyed");
         Map<String, String> keyed = recorder.received().get(recorder.received().size() - 1);
-        assertEquals("Bearer outbound-token-of-keyed", keyed.get("Authorization"));
+        assertEquals("Bearer " + KEYED_OUTBOUND, keyed.get("Authorization"));
         assertEquals("outbound-api-key-of-keyed", keyed.get("X-API-Key"));
 
-        send(OPERATOR, "forwarding the caller", "forwarding");
+        // An admin's key: the demo echo stands for this agent, and answers admins only.
+        send(BOB, "forwarding the caller", "forwarding");
         Map<String, String> forwarding = recorder.received().get(recorder.received().size() - 1);
-        assertEquals("Bearer " + OPERATOR, forwarding.get("Authorization"));
+        assertEquals("Bearer " + BOB, forwarding.get("Authorization"));
 
         send(OPERATOR, "plain", "echo");
         Map<String, String> plain = recorder.received().get(recorder.received().size() - 1);
-        assertFalse(plain.containsKey("Authorization"), plain.toString());
-        for (Map<String, String> headers : recorder.received().subList(0, recorder.received().size() - 2)) {
-            assertFalse(headers.toString().contains(OPERATOR), headers.toString());
+        assertTrue(plain.get("Authorization").startsWith("Bearer ofi_"),
+                "a demo agent is called with this process's internal token: " + plain);
+        List<Map<String, String>> all = recorder.received();
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i) != forwarding) {
+                assertFalse(all.get(i).toString().contains(OPERATOR) || all.get(i).toString().contains(BOB),
+                        all.get(i).toString());
+            }
         }
+    }
+
+    // ------------------------------------------------------------------------------------- demo agents
+
+    @Test
+    void theDemoAgentsAnswerTheGatewayAndAdminsOnly() {
+        // Through the gateway, a user reaches them (the gateway calls them with its internal token)...
+        JsonNode task = send(ALICE, "through the gateway", "echo");
+        assertEquals("TASK_STATE_COMPLETED", task.get("status").get("state").asText(), task.toString());
+
+        // ...but not directly: a demo agent keeps every tenant's tasks and would list them all.
+        String demo = "/demo/echo/a2a";
+        Response user = as(ALICE).body(Rpc.request("ListTasks", Map.of())).post(demo);
+        assertEquals(403, user.statusCode(), user.asString());
+        assertEquals(-32051, Rpc.read(user.asString()).get("error").get("code").asInt());
+        assertTrue(Rpc.read(user.asString()).get("error").get("message").asText().contains("demo agents"));
+        assertNull(user.header("WWW-Authenticate"), "a 403 does not ask for other credentials");
+
+        Response nobody = as(null).body(Rpc.request("ListTasks", Map.of())).post(demo);
+        assertEquals(401, nobody.statusCode());
+        assertEquals(-32050, Rpc.read(nobody.asString()).get("error").get("code").asInt());
+
+        // Naming another caller in the internal header takes this process's own token, not a user's key.
+        Response forged = as(ALICE).header(Authenticator.ON_BEHALF_OF, "x tenant-b admin system")
+                .body(Rpc.request("ListTasks", Map.of())).post(demo);
+        assertEquals(403, forged.statusCode(), forged.asString());
+
+        Response admin = as(BOB).body(Rpc.request("ListTasks", Map.of())).post(demo);
+        assertEquals(200, admin.statusCode(), admin.asString());
+        assertTrue(Rpc.read(admin.asString()).get("result").has("tasks"), admin.asString());
+
+        // The card stays public: it says how to reach the agent.
+        given().get("/demo/echo/.well-known/agent-card.json").then().statusCode(200);
     }
 }
