@@ -44,6 +44,14 @@ import io.omniforge.agent.AgentInfo;
 import io.omniforge.api.AgentsResource;
 import io.omniforge.api.ApiError;
 import io.omniforge.api.ThreadsResource;
+import io.omniforge.handoff.HandoffRecord;
+import io.omniforge.handoff.HandoffState;
+import io.omniforge.orchestration.FailurePolicy;
+import io.omniforge.orchestration.LegRecord;
+import io.omniforge.orchestration.OrchestrationState;
+import io.omniforge.orchestration.Plan;
+import io.omniforge.orchestration.Strategy;
+import io.omniforge.orchestration.Synthesis;
 import io.omniforge.thread.ConversationThread;
 import io.omniforge.thread.ThreadMessage;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -51,8 +59,9 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 /**
  * The types Jackson reads or writes by reflection outside a JAX-RS resource signature, which a native image must
  * keep: the whole A2A model (bound by the JSON-RPC route, the downstream client and the demo agents), what the store
- * keeps as JSON (Task, Message, StreamResponse), and the management API's records, including the error body the
- * exception mappers build. Kept correct by review: no GraalVM runs on the build machines. A new record that Jackson
+ * keeps as JSON (Task, Message, StreamResponse, an orchestration's state with its plan and legs, a thread's handoff
+ * records), and the management API's records, including the error body the exception mappers build.
+ * {@code NativeReflectionTest} checks that every type of ours inside a registered record is registered too. Kept correct by review: no GraalVM runs on the build machines. A new record that Jackson
  * handles outside a resource signature belongs here.
  */
 @RegisterForReflection(targets = {
@@ -78,7 +87,10 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
     // the management API and what it shows of the store
     AgentInfo.class, AgentInfo.Source.class, AgentInfo.State.class, AgentsResource.Registration.class,
     ApiError.class, ApiError.Body.class, ThreadsResource.ThreadSummary.class, ThreadsResource.ThreadPage.class,
-    ThreadsResource.ThreadView.class, ConversationThread.class, ThreadMessage.class
+    ThreadsResource.ThreadView.class, ConversationThread.class, ThreadMessage.class,
+    // what the store keeps as JSON beside the A2A objects: a task's orchestration, a thread's handoff history
+    OrchestrationState.class, Plan.class, LegRecord.class, Strategy.class, Synthesis.class, FailurePolicy.class,
+    HandoffRecord.class, HandoffState.class
 })
 public final class NativeReflection {
 
