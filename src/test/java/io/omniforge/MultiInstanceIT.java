@@ -2,6 +2,7 @@ package io.omniforge;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -89,6 +90,29 @@ class MultiInstanceIT extends io.omniforge.support.PackagedServiceTest {
         assertEquals("echo", thread.path("activeAgent").asText());
         assertEquals(6, thread.path("messages").size(), "3 user messages and 3 answers: " + thread);
 
+        // Handoff state is shared too: triage hands a refund to billing on A, B reads that handoff and hands the
+        // thread to billing again as a client, and A's next message goes to billing with the context B owed it.
+        String handed = "handoff-" + UUID.randomUUID();
+        JsonNode refund = task(send(baseA, message("I need a refund for invoice 42", null, handed), false));
+        assertEquals("TASK_STATE_COMPLETED", state(refund), refund.toString());
+        JsonNode history = get(baseB + "/api/v1/threads/" + handed + "/handoffs");
+        assertEquals(2, history.size(), "the handoff and billing's handback: " + history);
+        assertEquals("triage>billing returned", history.get(0).path("from").asText() + ">"
+                + history.get(0).path("to").asText() + " " + history.get(0).path("state").asText(), history.toString());
+        assertEquals("billing>triage", history.get(1).path("from").asText() + ">" + history.get(1).path("to").asText());
+        HttpResponse<String> moved = http.send(HttpRequest.newBuilder(URI.create(baseB + "/api/v1/threads/" + handed
+                + "/handoffs")).header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"to\":\"billing\",\"reason\":\"asked on B\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, moved.statusCode(), moved.body());
+        assertEquals("billing", get(baseA + "/api/v1/threads/" + handed).path("activeAgent").asText());
+        JsonNode billed = task(send(baseA, message("and the second invoice?", null, handed), false));
+        assertTrue(artifactText(billed).startsWith("billing: I looked at your account: [handoff from"),
+                "billing on A got the context B's handoff owed it: " + billed);
+        JsonNode both = get(baseA + "/api/v1/threads/" + handed + "/handoffs");
+        assertTrue(both.size() >= 3, both.toString());
+        assertEquals("asked on B", both.get(2).path("reason").asText(), both.toString());
+
         // A stream on B of a task that runs on A.
         JsonNode running = task(send(baseA, message("delay:1500", "slow", context), true));
         String taskId = running.path("id").asText();
@@ -162,6 +186,27 @@ class MultiInstanceIT extends io.omniforge.support.PackagedServiceTest {
         assertEquals("echo: after", artifactText(task(send(baseB, message("after", null, busy), false))),
                 "B keeps the conversation, still with its active agent");
         assertTrue(processB.isAlive());
+
+        // Production logs are JSON, one object a line, the correlation fields in "mdc".
+        List<String> lines = Files.readAllLines(dir.resolve("a.log"), StandardCharsets.UTF_8);
+        JsonNode accepted = null;
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            if (i == lines.size() - 1 && !line.endsWith("}")) {
+                continue; // A was killed: its last line may be cut short
+            }
+            JsonNode entry = JSON.readTree(line);
+            for (String field : List.of("timestamp", "level", "loggerName", "message", "mdc")) {
+                assertTrue(entry.has(field), field + " in " + line);
+            }
+            if ("handoff.accepted".equals(entry.path("mdc").path("event").asText()) && accepted == null) {
+                accepted = entry;
+            }
+        }
+        assertNotNull(accepted, "A logged the handoff it accepted: " + lines);
+        for (String field : List.of("tenant", "task_id", "handoff_id", "trace_id", "agent")) {
+            assertFalse(accepted.path("mdc").path(field).asText().isEmpty(), field + " in " + accepted);
+        }
     }
 
     private JsonNode awaitState(String base, String taskId, String expected) throws Exception {
