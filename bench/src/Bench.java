@@ -52,6 +52,8 @@ public final class Bench {
     static final String ORCH = "urn:omniforge:a2a:orchestration:v1";
     static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     static final String GATEWAY_HEAP = "-Xmx192m -XX:+UseSerialGC";
+    /** How many of the stored tasks and threads figure 6 picks from. */
+    static final int KEPT_IDS = 10_000;
 
     final boolean quick;
     final int only;
@@ -69,6 +71,8 @@ public final class Bench {
     final AtomicLong threads = new AtomicLong();
     /** Live heap (after a full GC) that the open streams of figure 6 added. */
     double openStreamsHeapMiB = Double.NaN;
+    /** The gateway's resident memory (after a full GC) with figure 6's streams open. */
+    double openStreamsResidentMiB = Double.NaN;
     /** Some of the gateway's tasks and threads, to read and continue. */
     final List<String> taskIds = Collections.synchronizedList(new ArrayList<>());
     final List<String> contextIds = Collections.synchronizedList(new ArrayList<>());
@@ -150,7 +154,7 @@ public final class Bench {
         int large = quick ? 10_000 : 100_000;
         if (wanted(6)) {
             seed(small);
-            growth(small);
+            growth();
         }
         if (wanted(1)) {
             proxy();
@@ -170,10 +174,12 @@ public final class Bench {
             loadMiB = throughput();
         }
         if (wanted(6)) {
+            // The figures before have stored more than this already in a full run: the row says how many there are.
             seed(large);
-            growth(large);
+            growth();
             rows.add(new Row(6, "memory and start", "gateway process", 1, 0, Double.NaN, Double.NaN,
                     figures("readyMs", round(readyMs), "idleMiB", round(idleMiB), "underLoadMiB", round(loadMiB),
+                            "openStreamsMiB", round(openStreamsResidentMiB),
                             "openStreamsExtraMiB", round(streamsMiB), "openStreamsExtraHeapMiB", round(openStreamsHeapMiB),
                             "openStreams", quick ? 200 : 1_000)));
         }
@@ -330,8 +336,9 @@ public final class Bench {
                         "latency", "agent made the chunk -> client read it")));
     }
 
-    /** 6: GetTask, and a message in an existing thread, with this many threads stored. */
-    void growth(int stored) {
+    /** 6: GetTask, and a message in an existing thread, with the threads stored so far (a sample of all of them). */
+    void growth() {
+        long stored = threads.get();
         int n = quick ? 300 : 2_000;
         // A long warm-up: the first measurement comes right after the start, and a cold JIT would make the
         // thousand-thread figure look slower than the hundred-thousand one. Neither adds threads.
@@ -347,9 +354,10 @@ public final class Bench {
         });
         Stats more = load("message in thread @" + stored, 1, n / 2, warm / 2,
                 () -> call(gatewayUrl + "/a2a", send("once more", agent("echo"), pick(contextIds))).map(this::completed));
-        rows.add(row(6, "GetTask, " + stored + " threads", "concurrency 1, " + n + " reads of random tasks", get, figures()));
+        rows.add(row(6, "GetTask, " + stored + " threads", "concurrency 1, " + n + " reads of random tasks", get,
+                figures("threadsStored", stored)));
         rows.add(row(6, "message in thread, " + stored + " threads", "concurrency 1, " + n / 2
-                + " SendMessage to random threads", more, figures()));
+                + " SendMessage to random threads", more, figures("threadsStored", stored)));
     }
 
     /** 6: opens this many SubscribeToTask streams on waiting tasks; returns the resident memory they add (MiB). */
@@ -387,6 +395,7 @@ public final class Bench {
         double after = rssMiB(gateway);
         double heapAfter = heapUsedMiB(gateway);
         openStreamsHeapMiB = heapAfter - heapBefore;
+        openStreamsResidentMiB = after;
         for (String id : ids) {
             await(call(gatewayUrl + "/a2a", rpc("CancelTask", JSON.createObjectNode().put("id", id))));
         }
@@ -403,20 +412,30 @@ public final class Bench {
         return after - before;
     }
 
-    /** 7: from the client's receipt of triage's handoff request to the first event of billing. */
+    /**
+     * 7: from triage's handoff request (the agent stamps when it makes it, {@code requestedAt}) to the client's receipt
+     * of billing's first event; and the part of it after the client got the request.
+     */
     void handoff() throws Exception {
         int count = quick ? 10 : 50;
         Latencies latency = new Latencies(count);
+        Latencies afterReceipt = new Latencies(count);
         for (int i = 0; i < count + 3; i++) {
+            AtomicLong asked = new AtomicLong();
             AtomicLong requested = new AtomicLong();
             AtomicLong target = new AtomicLong();
+            boolean measured = i >= 3;
             Future<Void> end = stream(gatewayUrl + "/a2a", "SendStreamingMessage",
                     params("I was charged twice, please refund", null, null), data -> {
                         if (requested.get() == 0 && data.contains("urn:omniforge:a2a:handoff:v1")
                                 && data.contains("\"artifactUpdate\"")) {
                             requested.set(System.nanoTime());
+                            asked.set(toEpochMicros(Instant.parse(field(data, "\"requestedAt\":\""))));
                         } else if (requested.get() != 0 && target.get() == 0 && data.contains("\"agent\":\"billing\"")) {
                             target.set(System.nanoTime());
+                            if (measured) {
+                                latency.add(epochMicros() - asked.get());
+                            }
                         }
                     });
             threads.incrementAndGet();
@@ -425,13 +444,15 @@ public final class Bench {
                 failure("handoff: the stream had " + (requested.get() == 0 ? "no handoff request" : "no event of billing"));
                 return;
             }
-            if (i >= 3) {
-                latency.add((target.get() - requested.get()) / 1_000);
+            if (measured) {
+                afterReceipt.add((target.get() - requested.get()) / 1_000);
             }
         }
         double[] p = latency.percentiles();
+        double[] after = afterReceipt.percentiles();
         rows.add(new Row(7, "handoff triage -> billing", "concurrency 1, " + count + " streamed handoffs", count, 0,
-                p[0] / 1000.0, p[1] / 1000.0, figures("latency", "client got the handoff request -> client got billing's first event")));
+                p[0] / 1000.0, p[1] / 1000.0, figures("latency", "triage made its handoff request -> client got billing's first event",
+                        "afterClientGotRequestP50Ms", round(after[0] / 1000.0), "afterClientGotRequestP99Ms", round(after[1] / 1000.0))));
     }
 
     /** Sends new messages to echo until the gateway stores {@code target} threads, keeping some of their ids. */
@@ -647,10 +668,20 @@ public final class Bench {
     Void completedNewThread(JsonNode r) {
         completed(r);
         long n = threads.incrementAndGet();
-        if (taskIds.size() < 10_000 && (n % 4 == 0 || taskIds.size() < 500)) {
-            JsonNode task = r.path("result").path("task");
-            taskIds.add(task.path("id").asText());
-            contextIds.add(task.path("contextId").asText());
+        // A uniform sample of every thread stored so far (reservoir sampling), so that figure 6 reads old and new
+        // rows alike.
+        JsonNode task = r.path("result").path("task");
+        synchronized (taskIds) {
+            if (taskIds.size() < KEPT_IDS) {
+                taskIds.add(task.path("id").asText());
+                contextIds.add(task.path("contextId").asText());
+            } else {
+                long slot = ThreadLocalRandom.current().nextLong(n);
+                if (slot < KEPT_IDS) {
+                    taskIds.set((int) slot, task.path("id").asText());
+                    contextIds.set((int) slot, task.path("contextId").asText());
+                }
+            }
         }
         return null;
     }
@@ -949,8 +980,11 @@ public final class Bench {
     }
 
     static long epochMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
+        return toEpochMicros(Instant.now());
+    }
+
+    static long toEpochMicros(Instant t) {
+        return t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000;
     }
 
     static long digits(String s, int from) {

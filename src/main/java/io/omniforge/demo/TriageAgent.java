@@ -43,7 +43,9 @@ final class TriageAgent extends DemoAgent {
         if (BILLING.matcher(message.text()).find()) {
             return answerAndHandOff(task, NAME, "triage: that is one for billing; handing you over.",
                     java.util.Map.of("to", BillingAgent.NAME, "reason", "invoice or refund question",
-                            "summary", "The user says: " + message.text(), "expectReturn", true));
+                            "summary", "The user says: " + message.text(), "expectReturn", true,
+                            // when the agent asked: the benchmark times the handoff from here
+                            "requestedAt", java.time.Instant.now().toString()));
         }
         return answer(task, NAME, ANSWER);
     }
