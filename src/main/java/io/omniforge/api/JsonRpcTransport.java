@@ -116,8 +116,7 @@ public class JsonRpcTransport {
     private void failure(RoutingContext ctx) {
         int status = ctx.statusCode();
         if (status == 413) {
-            writeError(ctx.response(), 413, NullNode.getInstance(), new A2aException(A2aError.INVALID_REQUEST,
-                    "request body exceeds the limit of " + config.maxBodyBytes() + " bytes (omniforge.api.max-body-bytes)"));
+            writeError(ctx.response(), 413, NullNode.getInstance(), bodyTooLarge(ctx.request()));
         } else {
             Throwable t = ctx.failure();
             if (t != null) {
@@ -126,6 +125,22 @@ public class JsonRpcTransport {
             writeError(ctx.response(), status > 0 ? status : 500, NullNode.getInstance(),
                     new A2aException(A2aError.INTERNAL_ERROR, "the request could not be processed"));
         }
+    }
+
+    /**
+     * A body over {@code omniforge.api.max-body-bytes}, with the four fields of every limit error. The actual size is
+     * the announced {@code Content-Length}; a body without one (chunked) was cut off at the limit, so all that is
+     * known is "more than" the limit.
+     */
+    private A2aException bodyTooLarge(HttpServerRequest request) {
+        long max = config.maxBodyBytes();
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        String actual = length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > max
+                ? length : "more than " + max;
+        return new A2aException(A2aError.INVALID_REQUEST, "request body exceeds the limit: it has " + actual
+                + " bytes; the limit is " + max + " (omniforge.api.max-body-bytes)",
+                java.util.Map.of("field", "body", "limit", "omniforge.api.max-body-bytes", "max", String.valueOf(max),
+                        "actual", actual), null);
     }
 
     private void handle(RoutingContext ctx, A2aService service, boolean secured) {

@@ -9,7 +9,9 @@ import io.omniforge.a2a.CallContext;
 import io.omniforge.a2a.Message;
 import io.omniforge.a2a.OrchestrationCapability;
 import io.omniforge.a2a.SendMessageRequest;
+import io.omniforge.security.AccessPolicy;
 import io.omniforge.security.InputLimits;
+import io.omniforge.security.Permission;
 import io.omniforge.task.TaskManager;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -42,9 +44,11 @@ public class OrchestrationsRoute {
     private final ApiConfig config;
     private final io.omniforge.observability.Telemetry telemetry;
     private final InputLimits limits;
+    private final AccessPolicy policy;
 
     public OrchestrationsRoute(TaskManager tasks, ObjectMapper mapper, JsonRpcTransport transport, ApiConfig config,
-            io.omniforge.observability.Telemetry telemetry, InputLimits limits) {
+            io.omniforge.observability.Telemetry telemetry, InputLimits limits, AccessPolicy policy) {
+        this.policy = policy;
         this.telemetry = telemetry;
         this.tasks = tasks;
         this.mapper = mapper;
@@ -70,6 +74,8 @@ public class OrchestrationsRoute {
     private void handle(RoutingContext ctx) {
         SendMessageRequest request;
         try {
+            // The permission first: a caller who may not orchestrate learns that, not what is wrong with the body.
+            policy.require(AuthFilter.caller(ctx), Permission.ORCHESTRATE, "run an orchestration");
             request = parse(ctx);
         } catch (A2aException e) {
             error(ctx.response(), e);
@@ -136,12 +142,10 @@ public class OrchestrationsRoute {
         return limits.check(SendMessageRequest.of(message), "");
     }
 
+    /** The status' name, as the management API's exception mappers write it (403 is FORBIDDEN, not a 500). */
     private static String status(A2aException e) {
-        return switch (e.error().httpStatus()) {
-            case 400 -> "BAD_REQUEST";
-            case 404 -> "NOT_FOUND";
-            default -> "INTERNAL_SERVER_ERROR";
-        };
+        jakarta.ws.rs.core.Response.Status s = jakarta.ws.rs.core.Response.Status.fromStatusCode(e.error().httpStatus());
+        return s == null ? String.valueOf(e.error().httpStatus()) : s.name();
     }
 
     private void error(HttpServerResponse response, A2aException e) {

@@ -62,10 +62,10 @@ public class ThreadsResource {
     @GET
     public Uni<ThreadPage> list(@QueryParam("pageSize") @DefaultValue("50") int pageSize,
             @QueryParam("pageToken") String pageToken) {
+        String tenant = caller.require(Permission.THREADS_READ, "list threads").tenant();
         if (pageSize < 1 || pageSize > MAX_PAGE) {
             throw A2aException.invalidParams("pageSize must be between 1 and " + MAX_PAGE + ", got " + pageSize);
         }
-        String tenant = caller.require(Permission.THREADS_READ, "list threads").tenant();
         return threads.list(tenant, pageSize, pageToken).map((Page<ConversationThread> page) ->
                 new ThreadPage(page.items().stream().map(ThreadSummary::of).toList(), page.nextPageToken()));
     }
@@ -91,10 +91,10 @@ public class ThreadsResource {
     @Path("/{id}/handoffs")
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> handOff(@PathParam("id") String id, HandoffBody body) {
+        Caller who = caller.require(Permission.HANDOFF_INITIATE, "hand a thread off");
         if (body == null || body.to() == null || body.to().isBlank()) {
             throw A2aException.invalidParams("the body must name the target agent: {\"to\": \"billing\", \"reason\": ...}");
         }
-        Caller who = caller.require(Permission.HANDOFF_INITIATE, "hand a thread off");
         return threads.get(who.tenant(), id).onItem().transformToUni(found -> {
             if (found.isEmpty()) {
                 throw ApiException.notFound("no thread with id '" + id + "'");
@@ -114,10 +114,10 @@ public class ThreadsResource {
     @Path("/{id}")
     public Uni<ThreadView> get(@PathParam("id") String id,
             @QueryParam("messages") @DefaultValue("100") int messages) {
+        String tenant = caller.require(Permission.THREADS_READ, "read a thread").tenant();
         if (messages < 0 || messages > MAX_MESSAGES) {
             throw A2aException.invalidParams("messages must be between 0 and " + MAX_MESSAGES + ", got " + messages);
         }
-        String tenant = caller.require(Permission.THREADS_READ, "read a thread").tenant();
         return threads.get(tenant, id).onItem().transformToUni(found -> {
             ConversationThread t = found.orElseThrow(() -> ApiException.notFound("no thread with id '" + id + "'"));
             return threads.messages(tenant, id, messages).map(list -> new ThreadView(t.id(), t.activeAgent(),

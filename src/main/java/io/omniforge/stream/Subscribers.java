@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Multi;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How many subscriptions follow each task in this process ({@code omniforge.limits.max-subscribers-per-task}): one
@@ -24,8 +25,10 @@ final class Subscribers {
     <T> Multi<T> admit(String taskId, Multi<T> stream) {
         return Multi.createFrom().deferred(() -> {
             AtomicBoolean admitted = new AtomicBoolean();
+            AtomicInteger found = new AtomicInteger();
             counts.compute(taskId, (id, n) -> {
                 int now = n == null ? 0 : n;
+                found.set(now);
                 if (now >= max) {
                     return n;
                 }
@@ -33,10 +36,13 @@ final class Subscribers {
                 return now + 1;
             });
             if (!admitted.get()) {
+                // actual: the subscriptions this one would make, as every limit error counts what it found.
+                String actual = String.valueOf(found.get() + 1);
                 return Multi.createFrom().failure(new A2aException(A2aError.UNSUPPORTED_OPERATION, "task " + taskId
-                        + " already has " + max + " subscriptions here, the limit (omniforge.limits.max-subscribers-per-task);"
-                        + " close one, or read the task with GetTask", Map.of("taskId", taskId,
-                        "limit", "omniforge.limits.max-subscribers-per-task", "max", String.valueOf(max)), null));
+                        + " already has " + found.get() + " subscriptions here, the limit (omniforge.limits.max-subscribers-per-task)"
+                        + " is " + max + "; close one, or read the task with GetTask", Map.of("taskId", taskId,
+                        "field", "subscriptions", "limit", "omniforge.limits.max-subscribers-per-task",
+                        "max", String.valueOf(max), "actual", actual), null));
             }
             AtomicBoolean released = new AtomicBoolean();
             return stream.onTermination().invoke(() -> {

@@ -125,8 +125,14 @@ class JsonRpcErrorsTest {
     @Test
     void bodyOverTheLimit() {
         String big = "x".repeat(1_100_000);
-        JsonNode error = error(Rpc.request("SendMessage", Map.of("message", Rpc.message(big, "echo"))), 413);
+        String body = Rpc.request("SendMessage", Map.of("message", Rpc.message(big, "echo")));
+        JsonNode error = error(body, 413);
         assertError(error, -32600, "INVALID_REQUEST", "exceeds the limit");
+        // Like every limit error: the field, the limit's key, its maximum and what was found (the Content-Length).
+        String size = String.valueOf(body.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+        assertEquals(Map.of("field", "body", "limit", "omniforge.api.max-body-bytes", "max", "1048576", "actual", size),
+                Rpc.JSON.convertValue(error.path("data").get(0).path("metadata"), Map.class), error.toString());
+        assertTrue(error.path("message").asText().contains("it has " + size + " bytes; the limit is 1048576"), error.toString());
     }
 
     @Test

@@ -190,6 +190,29 @@ class InputLimitsTest {
         }
     }
 
+    @Test
+    void anA2aBodyOverTheLimitNamesTheFieldTheLimitAndWhatWasFound() throws Exception {
+        String big = Rpc.request("SendMessage", Map.of("message", Rpc.message("x".repeat(1024 * 1024), "echo")));
+        for (HttpClient.Version version : HttpClient.Version.values()) {
+            // Announced: the Content-Length is what was found.
+            HttpResponse<String> announced = post(version, "/a2a", HttpRequest.BodyPublishers.ofString(big));
+            assertEquals(413, announced.statusCode(), version + ": " + announced.body());
+            JsonNode meta = Rpc.read(announced.body()).path("error").path("data").get(0).path("metadata");
+            assertEquals(Map.of("field", "body", "limit", "omniforge.api.max-body-bytes", "max", "1048576",
+                    "actual", String.valueOf(big.getBytes(StandardCharsets.UTF_8).length)),
+                    Rpc.JSON.convertValue(meta, Map.class), version + ": " + announced.body());
+            // Chunked: the body was cut off at the limit, so all that is known is that it was larger.
+            HttpResponse<String> streamed = post(version, "/a2a", HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new ByteArrayInputStream(big.getBytes(StandardCharsets.UTF_8))));
+            assertEquals(413, streamed.statusCode(), version + ": " + streamed.body());
+            JsonNode error = Rpc.read(streamed.body()).path("error");
+            assertEquals(Map.of("field", "body", "limit", "omniforge.api.max-body-bytes", "max", "1048576",
+                    "actual", "more than 1048576"), Rpc.JSON.convertValue(error.path("data").get(0).path("metadata"), Map.class),
+                    version + ": " + streamed.body());
+            assertTrue(error.path("message").asText().contains("it has more than 1048576 bytes"), error.toString());
+        }
+    }
+
     private static HttpResponse<String> post(HttpClient.Version version, String path, HttpRequest.BodyPublisher body)
             throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + path))
@@ -212,7 +235,9 @@ class InputLimitsTest {
             JsonNode refused = error("SubscribeToTask", Map.of("id", id));
             assertEquals(-32004, refused.path("code").asInt(), refused.toString());
             assertTrue(refused.path("message").asText().contains("omniforge.limits.max-subscribers-per-task"), refused.toString());
-            assertEquals("2", refused.path("data").get(0).path("metadata").path("max").asText(), refused.toString());
+            assertEquals(Map.of("taskId", id, "field", "subscriptions", "limit", "omniforge.limits.max-subscribers-per-task",
+                    "max", "2", "actual", "3"), Rpc.JSON.convertValue(refused.path("data").get(0).path("metadata"), Map.class),
+                    refused.toString());
 
             Map<String, Object> reply = Rpc.message("and this", null);
             reply.put("taskId", id);

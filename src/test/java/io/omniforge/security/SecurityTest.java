@@ -50,6 +50,9 @@ class SecurityTest {
     static final String ADMIN = "admin-key";
     static final String AUDITOR = "auditor-key";
     static final String KEYED_OUTBOUND = "outbound-token-of-keyed";
+    /** Roles of one permission each, so that an operation needing two can be seen to need both. */
+    static final String ORCHESTRATOR = "orchestrator-key";
+    static final String HANDOFFER = "handoffer-key";
 
     /** Anonymous off; agents called with configured credentials; 'billing' and the 'nested' flow for operators. */
     public static class Secured implements QuarkusTestProfile {
@@ -64,6 +67,14 @@ class SecurityTest {
             c.put("omniforge.security.api-keys.auditor.hash", Authenticator.hash(AUDITOR));
             c.put("omniforge.security.api-keys.auditor.tenant", "tenant-a");
             c.put("omniforge.security.api-keys.auditor.roles", "auditor");
+            c.put("omniforge.security.roles.orchestrate-only", "ORCHESTRATE");
+            c.put("omniforge.security.api-keys.orchestrator.hash", Authenticator.hash(ORCHESTRATOR));
+            c.put("omniforge.security.api-keys.orchestrator.tenant", "tenant-a");
+            c.put("omniforge.security.api-keys.orchestrator.roles", "orchestrate-only");
+            c.put("omniforge.security.roles.handoff-only", "HANDOFF_INITIATE");
+            c.put("omniforge.security.api-keys.handoffer.hash", Authenticator.hash(HANDOFFER));
+            c.put("omniforge.security.api-keys.handoffer.tenant", "tenant-a");
+            c.put("omniforge.security.api-keys.handoffer.roles", "handoff-only");
             c.put("omniforge.security.agents.billing.roles", "operator");
             c.put("omniforge.security.agents.nested.roles", "operator");
             c.put("omniforge.agents.keyed.url", echo);
