@@ -77,6 +77,11 @@ public class OrchestrationsRoute {
             // The permission first: a caller who may not orchestrate learns that, not what is wrong with the body.
             policy.require(AuthFilter.caller(ctx), Permission.ORCHESTRATE, "run an orchestration");
             request = parse(ctx);
+            if (request.message().taskId() != null) {
+                // A reply to a task (a paused pipeline, or any task waiting for input) writes to its thread, as a
+                // SendMessage naming the task does.
+                policy.require(AuthFilter.caller(ctx), Permission.THREADS_WRITE, "reply to a task");
+            }
         } catch (A2aException e) {
             error(ctx.response(), e);
             return;

@@ -153,6 +153,12 @@ class PermissionMatrixTest {
         ops.add(new Operation("POST orchestration", EnumSet.of(Permission.ORCHESTRATE), "`POST /api/v1/orchestrations`",
                 key -> as(key).body(Map.of("strategy", "parallel", "agents", List.of("echo"), "message", "fan"))
                         .post("/api/v1/orchestrations")));
+        // Replying to a task through the management API writes to its thread, as a SendMessage naming it does.
+        ops.add(new Operation("POST orchestration replying to a task", EnumSet.of(Permission.ORCHESTRATE,
+                Permission.THREADS_WRITE), "`POST /api/v1/orchestrations`", key -> as(key).body(Map.of("strategy",
+                "parallel", "agents", List.of("echo"), "message", Map.of("messageId", UUID.randomUUID().toString(),
+                        "role", "ROLE_USER", "taskId", task, "parts", List.of(Map.of("text", "and then?")))))
+                .post("/api/v1/orchestrations")));
         return ops;
     }
 
