@@ -133,12 +133,16 @@ public class HandoffManager {
 
     /**
      * The decision under its span, {@code handoff <from> -> <to>}, which ends with the outcome (the record's state) and
-     * carries the handoff's log correlation.
+     * carries the handoff's log correlation. It starts with the audit event {@code handoff.initiated}: the request as
+     * received, before it is validated.
      */
     private Uni<Decision> traced(String tenant, String threadId, HandoffRecord initiated,
             java.util.function.Supplier<Uni<Decision>> decision) {
         return telemetry.handoff(initiated.id(), initiated.from(), initiated.to(), initiated.requestedBy(),
-                correlation(tenant, threadId, initiated), span -> decision.get().invoke(d -> span.outcome(d.record().state().wire())));
+                correlation(tenant, threadId, initiated), span -> {
+                    observe(tenant, threadId, initiated);
+                    return decision.get().invoke(d -> span.outcome(d.record().state().wire()));
+                });
     }
 
     /** The log correlation of work on handoff {@code h}: the caller's, with the handoff's tenant, thread, task and id. */
@@ -303,7 +307,8 @@ public class HandoffManager {
 
     /**
      * An audit event and a metric for a handoff's new state (ids and names only, never message text), with the
-     * handoff's correlation: it is often written in a callback of some other work.
+     * handoff's correlation: it is often written in a callback of some other work. A request (INITIATED) is not
+     * counted: the metric counts the states a decision reaches.
      */
     private void observe(String tenant, String threadId, HandoffRecord h) {
         io.omniforge.observability.AuditEvent event = switch (h.state()) {
@@ -327,7 +332,9 @@ public class HandoffManager {
         try (Correlation.Scope ignored = Correlation.open(correlation(tenant, threadId, h))) {
             audit.record(event, fields);
         }
-        telemetry.handoff(h.state().wire());
+        if (h.state() != HandoffState.INITIATED) {
+            telemetry.handoff(h.state().wire());
+        }
     }
 
     private Uni<ConversationThread> record(String tenant, String threadId, HandoffRecord record, String activeAgent) {
