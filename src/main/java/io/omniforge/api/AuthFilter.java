@@ -23,6 +23,9 @@ import jakarta.enterprise.event.Observes;
  * <p>The demo agents keep every task they are given, whoever's it is, and answer {@code ListTasks}: they answer
  * only this gateway's own calls (its internal token) and admins, anybody else gets -32051 (HTTP 403). Tenants reach
  * them through the gateway, which keeps each tenant to its own tasks.
+ *
+ * <p>It also starts the request's log correlation: {@code trace_id} (the request's OpenTelemetry trace) and, once
+ * the caller is known, {@code tenant}.
  */
 @ApplicationScoped
 public class AuthFilter {
@@ -63,6 +66,8 @@ public class AuthFilter {
             ctx.next();
             return;
         }
+        // The request's trace, on every line it logs from here on: a refused credential's auth.denied too.
+        Correlation.putTraceId();
         String token;
         try {
             token = authenticator.bearer(ctx.request().getHeader(HttpHeaders.AUTHORIZATION), path);

@@ -109,7 +109,7 @@ public class HandoffManager {
             HandoffRecord initiated = new HandoffRecord(UUID.randomUUID().toString(), from, to, request.reason(), requestedBy,
                     HandoffState.INITIATED, stack.size() + (back ? 0 : 1), request.expectReturn(), null, taskId, now, now,
                     null);
-            return traced(initiated, () -> validate(caller, thread, initiated, back).onItem().transformToUni(refusal -> {
+            return traced(tenant, threadId, initiated, () -> validate(caller, thread, initiated, back).onItem().transformToUni(refusal -> {
                 if (refusal.isPresent()) {
                     HandoffRecord rejected = initiated.with(HandoffState.REJECTED, refusal.get());
                     return record(tenant, threadId, rejected, null).map(t -> new Decision(rejected, null));
@@ -131,10 +131,24 @@ public class HandoffManager {
         });
     }
 
-    /** The decision under its span, {@code handoff <from> -> <to>}, which ends with the outcome (the record's state). */
-    private Uni<Decision> traced(HandoffRecord initiated, java.util.function.Supplier<Uni<Decision>> decision) {
+    /**
+     * The decision under its span, {@code handoff <from> -> <to>}, which ends with the outcome (the record's state) and
+     * carries the handoff's log correlation. It starts with the audit event {@code handoff.initiated}: the request as
+     * received, before it is validated.
+     */
+    private Uni<Decision> traced(String tenant, String threadId, HandoffRecord initiated,
+            java.util.function.Supplier<Uni<Decision>> decision) {
         return telemetry.handoff(initiated.id(), initiated.from(), initiated.to(), initiated.requestedBy(),
-                span -> decision.get().invoke(d -> span.outcome(d.record().state().wire())));
+                correlation(tenant, threadId, initiated), span -> {
+                    observe(tenant, threadId, initiated);
+                    return decision.get().invoke(d -> span.outcome(d.record().state().wire()));
+                });
+    }
+
+    /** The log correlation of work on handoff {@code h}: the caller's, with the handoff's tenant, thread, task and id. */
+    private static Map<String, String> correlation(String tenant, String threadId, HandoffRecord h) {
+        return Correlation.with(Correlation.capture(), Correlation.TENANT, tenant, Correlation.THREAD_ID, threadId,
+                Correlation.TASK_ID, h.taskId(), Correlation.HANDOFF_ID, h.id());
     }
 
     /**
@@ -156,7 +170,7 @@ public class HandoffManager {
                         return Uni.createFrom().item(decision);
                     }
                     HandoffRecord active = decision.record().with(HandoffState.ACTIVE, null);
-                    observe(threadId, active);
+                    observe(tenant, threadId, active);
                     return db.write(c -> {
                         threads.updateState(c, tenant, threadId, state -> {
                             update(state, active);
@@ -235,7 +249,7 @@ public class HandoffManager {
 
     /** The target could not take the conversation: the handoff failed and the thread stays (or goes back) with the source. */
     public Uni<ConversationThread> fail(String tenant, String threadId, HandoffRecord handoff, String why) {
-        observe(threadId, handoff.with(HandoffState.FAILED, why));
+        observe(tenant, threadId, handoff.with(HandoffState.FAILED, why));
         return db.write(c -> {
             ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
                 update(state, handoff.with(HandoffState.FAILED, why));
@@ -267,7 +281,7 @@ public class HandoffManager {
     }
 
     private Uni<ConversationThread> handBack(String tenant, String threadId, HandoffRecord back) {
-        observe(threadId, back.with(HandoffState.RETURNED, null));
+        observe(tenant, threadId, back.with(HandoffState.RETURNED, null));
         return db.write(c -> {
             ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
                 ArrayNode stack = stackNode(state);
@@ -291,8 +305,12 @@ public class HandoffManager {
         });
     }
 
-    /** An audit event and a metric for a handoff's new state (ids and names only, never message text). */
-    private void observe(String threadId, HandoffRecord h) {
+    /**
+     * An audit event and a metric for a handoff's new state (ids and names only, never message text), with the
+     * handoff's correlation: it is often written in a callback of some other work. A request (INITIATED) is not
+     * counted: the metric counts the states a decision reaches.
+     */
+    private void observe(String tenant, String threadId, HandoffRecord h) {
         io.omniforge.observability.AuditEvent event = switch (h.state()) {
             case INITIATED -> io.omniforge.observability.AuditEvent.HANDOFF_INITIATED;
             case ACCEPTED, ACTIVE -> io.omniforge.observability.AuditEvent.HANDOFF_ACCEPTED;
@@ -311,12 +329,16 @@ public class HandoffManager {
         fields.put("to", h.to() == null ? "none" : h.to());
         fields.put("requested_by", h.requestedBy());
         fields.put("depth", h.depth());
-        audit.record(event, fields);
-        telemetry.handoff(h.state().wire());
+        try (Correlation.Scope ignored = Correlation.open(correlation(tenant, threadId, h))) {
+            audit.record(event, fields);
+        }
+        if (h.state() != HandoffState.INITIATED) {
+            telemetry.handoff(h.state().wire());
+        }
     }
 
     private Uni<ConversationThread> record(String tenant, String threadId, HandoffRecord record, String activeAgent) {
-        observe(threadId, record);
+        observe(tenant, threadId, record);
         return db.write(c -> {
             ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
                 update(state, record);
@@ -442,9 +464,8 @@ public class HandoffManager {
                     }
                     Message context = new Message(UUID.randomUUID().toString(), null, null, Role.ROLE_USER, parts,
                             null, null, null);
-                    Map<String, String> correlation = Correlation.with(Correlation.capture(), Correlation.TENANT, tenant,
-                            Correlation.THREAD_ID, thread.id(), Correlation.TASK_ID, h.taskId(), Correlation.HANDOFF_ID, h.id());
-                    return Correlation.call(correlation, () -> sanitizer.sanitize(context, h.from() == null ? CLIENT : h.from(), h.to()));
+                    return Correlation.call(correlation(tenant, thread.id(), h),
+                            () -> sanitizer.sanitize(context, h.from() == null ? CLIENT : h.from(), h.to()));
                 });
     }
 

@@ -2,6 +2,8 @@ package io.omniforge.observability;
 
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.ContextKey;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +17,10 @@ import org.jboss.logging.MDC;
  * across threads. On a Vert.x duplicated context Quarkus keeps the MDC per request, so reactive callbacks on that
  * context see what the request put there. Work that leaves the context (the store's reader pool and writer thread,
  * a task's downstream callbacks) {@link #capture() captures} the fields when it is queued and {@link #open(Map)
- * restores} them around the work.
+ * restores} them around the work. An operation that outlives its request's call stack (an orchestration, a handoff)
+ * keeps its own fields in its OpenTelemetry context beside its span ({@link #carried}): wherever its pipeline is built
+ * and subscribed {@link Telemetry#within within} that context, its fields are the correlation, so the calls it makes
+ * (and their {@code agent.call.failed} lines) carry them too.
  */
 public final class Correlation {
 
@@ -24,9 +29,9 @@ public final class Correlation {
     public static final String TASK_ID = "task_id";
     public static final String AGENT = "agent";
     public static final String TRACE_ID = "trace_id";
-    /** Reserved for the orchestration feature: the id of one orchestration run. */
+    /** The id of one orchestration: its task's id. */
     public static final String ORCHESTRATION_ID = "orchestration_id";
-    /** Reserved for the handoff feature: the id of one handoff. */
+    /** The id of one handoff, as in the thread's handoff history. */
     public static final String HANDOFF_ID = "handoff_id";
 
     /** Every correlation key, in the order the docs list them. */
@@ -36,6 +41,9 @@ public final class Correlation {
     private static final String[] KEY_ARRAY = KEYS.toArray(String[]::new);
     /** In a scope's memory of what it changed: the key had no value before. */
     private static final Object CLEARED = new Object();
+    /** The fields an operation carries in its OpenTelemetry context. */
+    private static final ContextKey<Map<String, String>> CARRIED = ContextKey.named("omniforge.correlation");
+    private static final Scope NOTHING = () -> { };
 
     private Correlation() {
     }
@@ -122,6 +130,17 @@ public final class Correlation {
                 }
             }
         };
+    }
+
+    /** {@code context} carrying {@code fields}: they become the correlation wherever the context is opened. */
+    static Context carrying(Context context, Map<String, String> fields) {
+        return fields == null ? context : context.with(CARRIED, fields);
+    }
+
+    /** The fields {@code context} carries, made the correlation until the scope is closed; nothing when it has none. */
+    static Scope carried(Context context) {
+        Map<String, String> fields = context.get(CARRIED);
+        return fields == null ? NOTHING : open(fields);
     }
 
     /** {@code work}, run later and elsewhere with the correlation captured now. */

@@ -99,8 +99,9 @@ public class Telemetry {
      * number of agents, and outcome), a child of the current span. {@code work} reports the outcome and makes its agent
      * calls children of the span ({@link Traced#within}).
      */
-    public <T> Uni<T> orchestration(String id, String strategy, String flow, int agents, Function<Traced, Uni<T>> work) {
-        return traced(() -> {
+    public <T> Uni<T> orchestration(String id, String strategy, String flow, int agents, Map<String, String> correlation,
+            Function<Traced, Uni<T>> work) {
+        return traced(correlation, () -> {
             SpanBuilder span = tracer.spanBuilder(SPAN_ORCHESTRATION + " " + strategy)
                     .setAttribute("omniforge.orchestration.id", id)
                     .setAttribute("omniforge.orchestration.strategy", strategy)
@@ -113,21 +114,26 @@ public class Telemetry {
      * Decides a handoff under its span {@code handoff <from> -> <to>} (attributes: its id, from, to, who asked, and
      * the outcome: accepted, rejected or returned), a child of the current span. A missing agent is named {@code none}.
      */
-    public <T> Uni<T> handoff(String id, String from, String to, String requestedBy, Function<Traced, Uni<T>> work) {
+    public <T> Uni<T> handoff(String id, String from, String to, String requestedBy, Map<String, String> correlation,
+            Function<Traced, Uni<T>> work) {
         String source = from == null ? "none" : from;
         String target = to == null ? "none" : to;
-        return traced(() -> tracer.spanBuilder(SPAN_HANDOFF + " " + source + " -> " + target)
+        return traced(correlation, () -> tracer.spanBuilder(SPAN_HANDOFF + " " + source + " -> " + target)
                 .setAttribute("omniforge.handoff.id", id)
                 .setAttribute("omniforge.handoff.from", source)
                 .setAttribute("omniforge.handoff.to", target)
                 .setAttribute("omniforge.handoff.requested_by", requestedBy), work);
     }
 
-    /** Starts the span when the work is subscribed, runs the work under it, and ends it when the work ends. */
-    private <T> Uni<T> traced(Supplier<SpanBuilder> builder, Function<Traced, Uni<T>> work) {
+    /**
+     * Starts the span when the work is subscribed, runs the work under it (with {@code correlation}, when not null, as
+     * the log correlation while the work is built and subscribed), and ends it when the work ends.
+     */
+    private <T> Uni<T> traced(Map<String, String> correlation, Supplier<SpanBuilder> builder, Function<Traced, Uni<T>> work) {
         return Uni.createFrom().deferred(() -> {
             Context parent = Context.current();
-            Traced traced = new Traced(builder.get().setSpanKind(SpanKind.INTERNAL).setParent(parent).startSpan(), parent);
+            Traced traced = new Traced(builder.get().setSpanKind(SpanKind.INTERNAL).setParent(parent).startSpan(), parent,
+                    correlation);
             return traced.withinUni(() -> work.apply(traced))
                     .onTermination().invoke((item, failure, canceled) -> traced.end(failure, canceled));
         });
@@ -138,11 +144,12 @@ public class Telemetry {
      * context: the spans it starts (downstream calls) are children of {@code parent}'s span, on whatever thread and
      * in whatever request it is subscribed. A deferred call starts its span when it is subscribed, and Mutiny's
      * callbacks do not carry the OpenTelemetry context by themselves (context propagation is off for them, see
-     * application.properties), so the context must be current at build and at subscription.
+     * application.properties), so the context must be current at build and at subscription. When {@code parent}
+     * carries an operation's correlation fields (see {@link Correlation}), they are the log correlation meanwhile.
      */
     public static <T> Multi<T> within(Context parent, Supplier<Multi<T>> upstream) {
         return Multi.createFrom().publisher(subscriber -> {
-            try (Scope ignored = parent.makeCurrent()) {
+            try (Scope ignored = parent.makeCurrent(); Correlation.Scope fields = Correlation.carried(parent)) {
                 upstream.get().subscribe(subscriber);
             }
         });

@@ -221,9 +221,17 @@ public class OrchestrationManager {
         });
     }
 
-    /** An orchestration's span: its agent calls are its children, and it ends with the orchestration's outcome. */
+    /**
+     * An orchestration's span: its agent calls are its children, and it ends with the orchestration's outcome. The
+     * span carries the orchestration's log correlation (the request's, with its tenant, thread, task and its own id),
+     * so its agent calls log with it wherever they are subscribed.
+     */
     private Uni<Void> traced(Plan plan, Sink sink, java.util.function.Function<Traced, Uni<Void>> work) {
-        return telemetry.orchestration(sink.taskId(), plan.strategy().wire(), plan.flow(), plan.agents().size(), work);
+        Map<String, String> correlation = Correlation.with(Correlation.capture(), Correlation.TENANT, sink.caller().tenant(),
+                Correlation.THREAD_ID, sink.contextId(), Correlation.TASK_ID, sink.taskId(),
+                Correlation.ORCHESTRATION_ID, sink.taskId());
+        return telemetry.orchestration(sink.taskId(), plan.strategy().wire(), plan.flow(), plan.agents().size(),
+                correlation, work);
     }
 
     private static Map<String, Object> auditFields(Run run) {
@@ -244,8 +252,11 @@ public class OrchestrationManager {
         fields.put("outcome", end.name());
         fields.put("failed_agents", run.legs().stream().filter(l -> !TaskState.TASK_STATE_COMPLETED.name().equals(l.state()))
                 .filter(l -> l.index() < run.plan.agents().size()).count());
-        audit.record(end == TaskState.TASK_STATE_COMPLETED ? io.omniforge.observability.AuditEvent.ORCHESTRATION_COMPLETED
-                : io.omniforge.observability.AuditEvent.ORCHESTRATION_FAILED, fields);
+        // In a callback of whichever agent answered last: the orchestration's own correlation, not that thread's.
+        try (Correlation.Scope ignored = Correlation.open(run.correlation)) {
+            audit.record(end == TaskState.TASK_STATE_COMPLETED ? io.omniforge.observability.AuditEvent.ORCHESTRATION_COMPLETED
+                    : io.omniforge.observability.AuditEvent.ORCHESTRATION_FAILED, fields);
+        }
         String outcome = end.name().substring("TASK_STATE_".length()).toLowerCase(Locale.ROOT);
         telemetry.orchestrationFinished(run.plan.strategy().wire(), outcome, System.nanoTime() - run.started);
         run.span.outcome(outcome);
@@ -285,8 +296,7 @@ public class OrchestrationManager {
         Run(Plan plan, Sink sink, Traced span) {
             this.plan = plan;
             this.sink = sink;
-            this.correlation = Correlation.with(Correlation.capture(), Correlation.THREAD_ID, sink.contextId(),
-                    Correlation.TASK_ID, sink.taskId(), Correlation.ORCHESTRATION_ID, sink.taskId());
+            this.correlation = span.correlation();
             this.span = span;
         }
 

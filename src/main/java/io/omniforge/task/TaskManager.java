@@ -497,7 +497,7 @@ public class TaskManager implements A2aService {
     private Uni<Started> create(CallContext ctx, SendMessageRequest request, String contextId, AgentTarget target,
             String remoteContext, HandoffManager.Decision handoff, String notice) {
         String taskId = Ids.timeOrdered();
-        correlate(contextId, taskId, target.name());
+        correlate(contextId, taskId, target.name(), null);
         Message userMessage = request.message().withIds(contextId, taskId);
         Task task = new Task(taskId, contextId, TaskStatus.of(TaskState.TASK_STATE_SUBMITTED), null,
                 List.of(userMessage), AgentMetadata.mark(null, target.name(), Map.of()));
@@ -538,6 +538,7 @@ public class TaskManager implements A2aService {
      */
     private Uni<Started> createOrchestrated(CallContext ctx, SendMessageRequest request, String contextId, Plan plan) {
         String taskId = Ids.timeOrdered();
+        correlate(contextId, taskId, plan.label(), taskId);
         Message userMessage = request.message().withIds(contextId, taskId);
         Task task = new Task(taskId, contextId, TaskStatus.of(TaskState.TASK_STATE_SUBMITTED), null,
                 List.of(userMessage), orchestration.describe(plan, null));
@@ -583,11 +584,15 @@ public class TaskManager implements A2aService {
         return run;
     }
 
-    /** The ids of the task a request works on, for every log line of the rest of the request. */
-    private static void correlate(String contextId, String taskId, String agent) {
+    /**
+     * The ids of the task a request works on, for every log line of the rest of the request; {@code orchestrationId}
+     * when the task is an orchestration (null: none).
+     */
+    private static void correlate(String contextId, String taskId, String agent, String orchestrationId) {
         Correlation.put(Correlation.THREAD_ID, contextId);
         Correlation.put(Correlation.TASK_ID, taskId);
         Correlation.put(Correlation.AGENT, agent);
+        Correlation.put(Correlation.ORCHESTRATION_ID, orchestrationId);
     }
 
     /** The client answers a task that waits for input: the same downstream task gets the message. */
@@ -596,7 +601,7 @@ public class TaskManager implements A2aService {
         return store.find(ctx.tenant(), message.taskId()).onItem().transformToUni(found -> {
             TaskRecord record = found.orElseThrow(() -> A2aException.taskNotFound(message.taskId()));
             Task task = record.task();
-            correlate(task.contextId(), task.id(), record.agent());
+            correlate(task.contextId(), task.id(), record.agent(), record.orchestration() != null ? task.id() : null);
             if (message.contextId() != null && !message.contextId().equals(task.contextId())) {
                 throw A2aException.invalidParams("message.contextId '" + message.contextId() + "' does not match the"
                         + " contextId '" + task.contextId() + "' of task " + task.id());

@@ -54,8 +54,11 @@ final class TaskRun {
     private HandoffRequest pendingHandoff;
     private HandoffRecord handoff;
     private boolean switching;
-    /** The task's log correlation, restored in the callbacks of its downstream events (they run elsewhere). */
-    private final Map<String, String> correlation;
+    /**
+     * The task's log correlation, restored in the callbacks of its downstream events (they run elsewhere): with its
+     * orchestration's id when it is one, and once a handoff switched it, with the new agent and the handoff's id.
+     */
+    private volatile Map<String, String> correlation;
     private TaskRecord record;
     private Cancellable downstream;
     /** The agent's context id is known here but not yet remembered in the thread's state (see append). */
@@ -90,7 +93,8 @@ final class TaskRun {
         this.snapshotSeq = record.lastSeq();
         this.correlation = Correlation.with(Correlation.capture(), Correlation.TENANT, record.tenant(),
                 Correlation.THREAD_ID, record.task().contextId(), Correlation.TASK_ID, record.id(),
-                Correlation.AGENT, record.agent());
+                Correlation.AGENT, record.agent(), Correlation.ORCHESTRATION_ID,
+                record.orchestration() != null ? record.id() : null);
     }
 
     String id() {
@@ -200,9 +204,11 @@ final class TaskRun {
     /** Feeds the task from an agent's events until they end, fail, or the task is canceled. */
     void follow(Multi<StreamResponse> events) {
         int g;
+        Map<String, String> correlation;
         synchronized (this) {
             g = ++generation;
             switching = false;
+            correlation = this.correlation;
         }
         Coalescer<StreamResponse> subscription = new Coalescer<>(Coalescer.AGENT_EVENTS,
                 batch -> Correlation.call(correlation, () -> fromDownstream(batch, 0)),
@@ -216,7 +222,11 @@ final class TaskRun {
                         agentFailed(f);
                     }
                 }));
-        events.subscribe().withSubscriber(subscription);
+        // Subscribed with the task's correlation: the agent's call takes its fields from here (agent.call.failed),
+        // whatever callback follows the agent (a handoff's target is called from the decision's).
+        try (Correlation.Scope ignored = Correlation.open(correlation)) {
+            events.subscribe().withSubscriber(subscription);
+        }
         synchronized (this) {
             if (record.task().status().state().isTerminal()) {
                 subscription.cancel();
@@ -306,6 +316,7 @@ final class TaskRun {
             handoff = accepted;
             pendingHandoff = null;
             record = record.withAgent(to);
+            correlation = Correlation.with(correlation, Correlation.AGENT, to, Correlation.HANDOFF_ID, accepted.id());
         }
         follow(events);
     }

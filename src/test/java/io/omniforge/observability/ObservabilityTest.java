@@ -307,7 +307,7 @@ class ObservabilityTest {
         }
     }
 
-    private static String randomHex(int length) {
+    static String randomHex(int length) {
         StringBuilder sb = new StringBuilder(length);
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         while (sb.length() < length) {
