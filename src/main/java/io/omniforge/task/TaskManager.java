@@ -297,20 +297,25 @@ public class TaskManager implements A2aService {
 
     /**
      * Called once a task's final or interrupted state has been committed. A finished task's stream closes; an
-     * interrupted one keeps its channel so that subscribers see the reply being worked on.
+     * interrupted one keeps its channel so that subscribers see the reply being worked on. Completes once the
+     * handoff that brought the task to its agent has been settled (completed or failed) in the thread, so that the
+     * end of the turn (the answer to a blocking SendMessage) never runs ahead of the thread's handoff state and
+     * active agent; a failure to record it is logged.
      */
-    void finished(TaskRun run) {
+    Uni<Void> finished(TaskRun run) {
         runs.remove(run.id(), run);
         HandoffRecord h = run.handoff();
         TaskRecord done = run.record();
+        Uni<Void> settled = Uni.createFrom().voidItem();
         if (h != null) {
             TaskState state = done.task().status().state();
-            Uni<?> settled = state == TaskState.TASK_STATE_COMPLETED
+            Uni<?> outcome = state == TaskState.TASK_STATE_COMPLETED
                     ? handoffs.settle(done.tenant(), done.task().contextId(), h)
                     : state.isTerminal() ? handoffs.fail(done.tenant(), done.task().contextId(), h,
                             "agent '" + h.to() + "' ended " + state) : Uni.createFrom().voidItem();
-            settled.subscribe().with(v -> { }, f -> LOG.errorf(f, "task %s: recording how handoff %s ended failed",
-                    done.id(), h.id()));
+            settled = outcome.replaceWithVoid()
+                    .onFailure().invoke(f -> LOG.errorf(f, "task %s: recording how handoff %s ended failed", done.id(), h.id()))
+                    .onFailure().recoverWithNull();
         }
         if (run.record().task().status().state().isTerminal()) {
             telemetry.taskFinished(run.record().agent(), run.record().task().status().state().name());
@@ -318,6 +323,7 @@ public class TaskManager implements A2aService {
         } else {
             router.idle(run.id());
         }
+        return settled;
     }
 
     // ---------------------------------------------------------------------------------------------- card

@@ -715,8 +715,8 @@ final class TaskRun {
             }
             owner.router().committed(id(), numbered);
             if (ends) {
-                owner.finished(this);
-                turnEnded.complete(true);
+                // The turn ends once the handoff that brought the task here is settled (its failure is logged).
+                owner.finished(this).subscribe().with(settled -> turnEnded.complete(true));
             }
         })));
     }

@@ -16,12 +16,18 @@ final class TestAgentRoutes {
 
     /** Serves {@code <path>/.well-known/agent-card.json}: a streaming JSON-RPC agent at {@code <path>/a2a}. */
     static void card(Router router, String path, String name, String description) {
+        card(router, path, name, description, null);
+    }
+
+    /** The same card, declaring {@code extensions} (a JSON array of AgentExtension) under its capabilities. */
+    static void card(Router router, String path, String name, String description, String extensions) {
         router.get(path + "/.well-known/agent-card.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json")
                 .end("{\"name\":\"" + name + "\",\"description\":\"" + description + "\",\"version\":\"1\","
                         + "\"supportedInterfaces\":[{\"url\":\"http://" + ctx.request().host() + path + "/a2a\","
                         + "\"protocolBinding\":\"JSONRPC\",\"protocolVersion\":\"1.0\"}],"
-                        + "\"capabilities\":{\"streaming\":true},\"skills\":[]}"));
+                        + "\"capabilities\":{\"streaming\":true" + (extensions == null ? "" : ",\"extensions\":" + extensions)
+                        + "},\"skills\":[]}"));
     }
 
     /** The request's JSON; null, after answering 400, when the body is not JSON. */
