@@ -226,6 +226,8 @@ public class HandoffManager {
 
     /** The target took the conversation: the handoff is active, the thread is the target's, the source is stacked. */
     public Uni<ConversationThread> activate(String tenant, String threadId, HandoffRecord accepted) {
+        // Counted as a client's handoff is when it is decided; no audit line: handoff.accepted said it already.
+        telemetry.handoff(HandoffState.ACTIVE.wire());
         return db.write(c -> {
             ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
                 update(state, accepted.with(HandoffState.ACTIVE, null));

@@ -62,6 +62,7 @@ class HandoffOutcomeAuditTest {
     void aOneWayHandoffWhoseTargetCompletesIsCompleted() {
         String thread = "oneway-" + UUID.randomUUID();
         double completedBefore = handoffs("completed");
+        double activeBefore = handoffs("active");
 
         JsonNode task = send("to:sink please take it from here", thread);
 
@@ -77,6 +78,7 @@ class HandoffOutcomeAuditTest {
 
         assertAudited(thread, task, h, "handoff.completed", "sink");
         assertEquals(completedBefore + 1, handoffs("completed"), Metrics.own(Metrics.scrape()).toString());
+        assertEquals(activeBefore + 1, handoffs("active"), "the target's first event made the handoff active");
     }
 
     @Test
