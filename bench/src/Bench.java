@@ -306,14 +306,25 @@ public final class Bench {
         String text = (waitMs > 0 ? "wait:" + waitMs + " " : "") + "stream:" + chunks + " rate:" + rate;
         CompletableFuture<String> taskId = new CompletableFuture<>();
         List<Future<Void>> ends = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicReference<String> first = new java.util.concurrent.atomic.AtomicReference<>();
         ends.add(stream(gatewayUrl + "/a2a", "SendStreamingMessage", params(text, plan("parallel", 4), null), data -> {
+            first.compareAndSet(null, data.length() > 500 ? data.substring(0, 500) : data);
             if (!taskId.isDone() && data.contains("\"task\"")) {
                 taskId.complete(field(data, "\"id\":\""));
             }
             onEvent.accept(data);
         }));
         threads.incrementAndGet();
-        String id = taskId.get(30, TimeUnit.SECONDS);
+        // The first stream failing (an HTTP or JSON-RPC error) fails the wait at once, saying why.
+        ends.get(0).onFailure(f -> taskId.completeExceptionally(new IllegalStateException("the stream failed: " + f.getMessage(), f)));
+        String id;
+        try {
+            id = taskId.get(30, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("streams x" + subscribers + ": no task event within 30 s; the stream "
+                    + (ends.get(0).isComplete() ? "ended " + (ends.get(0).succeeded() ? "normally" : "with " + ends.get(0).cause())
+                    : "is still open") + "; its first event: " + first.get(), e);
+        }
         for (int i = 1; i < subscribers; i++) {
             ObjectNode p = JSON.createObjectNode().put("id", id);
             ends.add(stream(gatewayUrl + "/a2a", "SubscribeToTask", p, onEvent));
@@ -640,11 +651,25 @@ public final class Bench {
     }
 
     /** One JSON-RPC call; fails on an HTTP status other than 200 or a JSON-RPC error. */
+    /**
+     * {@code work} started on an event loop: from another thread (the harness's own), the steps a request's future
+     * runs could be added after its response arrived, and a response's data that arrives before its handler is set is
+     * lost.
+     */
+    <T> Future<T> onLoop(java.util.function.Supplier<Future<T>> work) {
+        if (Vertx.currentContext() != null) {
+            return work.get();
+        }
+        Promise<T> started = Promise.promise();
+        vertx.getOrCreateContext().runOnContext(v -> work.get().onComplete(started));
+        return started.future();
+    }
+
     Future<JsonNode> call(String url, String body) {
-        return http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setIdleTimeout(60_000)
+        return onLoop(() -> http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setIdleTimeout(60_000)
                         .putHeader("Content-Type", "application/json").putHeader("A2A-Version", "1.0"))
-                .compose(req -> req.send(body))
-                .compose(resp -> resp.body().map(b -> {
+                // The body is asked for in the event-loop task that sends the request (see onLoop).
+                .compose(req -> req.send(body).compose(resp -> resp.body().map(b -> {
                     if (resp.statusCode() != 200) {
                         throw new IllegalStateException("HTTP " + resp.statusCode() + ": " + b);
                     }
@@ -658,7 +683,7 @@ public final class Bench {
                         throw new IllegalStateException("JSON-RPC error " + r.get("error"));
                     }
                     return r;
-                }));
+                }))));
     }
 
     /** The answer is a completed task. */
@@ -698,13 +723,16 @@ public final class Bench {
      * the server ends the stream, and fails on an HTTP error, a JSON-RPC error event or a broken connection.
      */
     Future<Void> stream(String url, String method, JsonNode params, Consumer<String> onEvent) {
+        return onLoop(() -> streamOnLoop(url, method, params, onEvent));
+    }
+
+    private Future<Void> streamOnLoop(String url, String method, JsonNode params, Consumer<String> onEvent) {
         Promise<Void> end = Promise.promise();
         http.request(new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(url).setIdleTimeout(300_000)
                         .putHeader("Content-Type", "application/json").putHeader("A2A-Version", "1.0")
                         .putHeader("Accept", "text/event-stream"))
-                .compose(req -> req.send(rpc(method, params)))
-                .onFailure(end::tryFail)
-                .onSuccess(resp -> {
+                // The handlers are set in the event-loop task that sends the request (see onLoop).
+                .compose(req -> req.send(rpc(method, params)).onSuccess(resp -> {
                     if (resp.statusCode() != 200 || !String.valueOf(resp.getHeader("Content-Type")).startsWith("text/event-stream")) {
                         resp.body().onComplete(b -> end.tryFail("HTTP " + resp.statusCode() + ": "
                                 + (b.succeeded() ? b.result() : b.cause())));
@@ -719,7 +747,8 @@ public final class Bench {
                     resp.handler(splitter::feed);
                     resp.exceptionHandler(end::tryFail);
                     resp.endHandler(v -> end.tryComplete());
-                });
+                }))
+                .onFailure(end::tryFail);
         return end.future();
     }
 
