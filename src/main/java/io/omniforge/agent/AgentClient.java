@@ -278,7 +278,12 @@ public class AgentClient {
                 })
                 .onCompletion().continueWith(decoder::end)
                 .map(data -> decodeResult(agent, method, response, Buffer.buffer(data), StreamResponse.class))
-                .onCancellation().invoke(() -> response.request().reset());
+                .onCancellation().invoke(() -> {
+                    // Nobody reads this stream any more: the reset's own failure has no one to go to (it would be
+                    // logged as an error Mutiny had to drop).
+                    response.exceptionHandler(ignored -> { });
+                    response.request().reset();
+                });
     }
 
     private RequestOptions post(AgentTarget target, String accept, AgentCall observation) {
