@@ -184,12 +184,9 @@ class OrchestrationTest {
     void anOrchestrationWhoseCreationFailsAnswersTheErrorAndCancelsItsAgents() {
         // The agents are called while the creation commits; a creation that fails must stop them. A trigger (SQLite's
         // syntax) makes the store refuse this one thread's task.
-        org.junit.jupiter.api.Assumptions.assumeTrue(db.kind() == io.omniforge.store.StoreKind.SQLITE,
-                "the failing trigger is written for SQLite; this run's store is " + db.kind());
         String doomed = "doomed-" + UUID.randomUUID();
-        io.omniforge.support.Sql.execute(db, "CREATE TRIGGER IF NOT EXISTS refuse_doomed BEFORE INSERT ON tasks"
-                + " WHEN NEW.context_id LIKE 'doomed-%' BEGIN SELECT RAISE(ABORT, 'refused on purpose'); END");
-        try {
+        io.omniforge.support.Sql.whileSqliteRefuses(db, "refuse_doomed",
+                "BEFORE INSERT ON tasks WHEN NEW.context_id LIKE 'doomed-%'", () -> {
             String marker = "doomed-run-" + UUID.randomUUID();
             Map<String, Object> m = message("delay:5000 " + marker, spec("strategy", "parallel", "agents", List.of("slow", "echo")));
             m.put("contextId", doomed);
@@ -200,9 +197,7 @@ class OrchestrationTest {
             // there. Either way nothing of this orchestration runs on at the agent.
             assertFalse(Rpc.stillRuns("slow", marker, 3_000),
                     "the slow agent still runs the task of an orchestration whose creation failed");
-        } finally {
-            io.omniforge.support.Sql.execute(db, "DROP TRIGGER IF EXISTS refuse_doomed");
-        }
+        });
     }
 
     @Test

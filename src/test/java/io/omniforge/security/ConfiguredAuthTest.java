@@ -1,6 +1,10 @@
 package io.omniforge.security;
 
 import static io.restassured.RestAssured.given;
+import static io.omniforge.security.SecurityTest.error;
+import static io.omniforge.security.SecurityTest.result;
+import static io.omniforge.security.SecurityTest.rpc;
+import static io.omniforge.security.SecurityTest.send;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,14 +42,6 @@ class ConfiguredAuthTest {
         }
     }
 
-    private static Response rpc(String token, String method, Object params) {
-        var spec = given().contentType("application/json").header("A2A-Version", "1.0");
-        if (token != null) {
-            spec = spec.header("Authorization", "Bearer " + token);
-        }
-        return spec.body(Rpc.request(method, params)).post("/a2a");
-    }
-
     private static String jwt(String org, Object perms) throws Exception {
         Map<String, Object> claims = new LinkedHashMap<>(SecurityTest.claims(null, List.of(), 600));
         claims.remove("groups");
@@ -58,25 +54,24 @@ class ConfiguredAuthTest {
 
     @Test
     void anonymousCallersGetTheConfiguredTenantAndRolesAndTheCardRequiresNothing() throws Exception {
-        JsonNode card = Rpc.read(given().get("/.well-known/agent-card.json").then().statusCode(200).extract().asString());
+        JsonNode card = Rpc.read(given().get("/.well-known/agent-card.json").then().statusCode(200).extract()
+                .asString());
         assertFalse(card.has("securityRequirements"), "anonymous access is allowed: nothing is required " + card);
         assertTrue(card.path("securitySchemes").has("apiKey"), "the schemes are still declared: " + card);
 
         // A viewer reads, and may not send.
         Response send = rpc(null, "SendMessage", Rpc.send(Rpc.message("hello", "echo")));
         assertEquals(403, send.statusCode(), send.asString());
-        assertTrue(Rpc.read(send.asString()).get("error").get("message").asText().contains("THREADS_WRITE"), send.asString());
+        assertTrue(Rpc.read(send.asString()).get("error").get("message").asText().contains("THREADS_WRITE"),
+                send.asString());
         assertEquals(200, rpc(null, "ListTasks", Map.of()).statusCode());
 
         // The tenant is 'guests': what a JWT of that tenant stores, anonymous callers see; one of another tenant, not.
         String guestWriter = jwt("guests", List.of("user"));
-        String inGuests = Rpc.read(rpc(guestWriter, "SendMessage", Rpc.send(Rpc.message("for guests", "echo"))).asString())
-                .get("result").get("task").get("id").asText();
-        assertEquals(inGuests, Rpc.read(rpc(null, "GetTask", Map.of("id", inGuests)).asString())
-                .get("result").get("id").asText());
-        String elsewhere = Rpc.read(rpc(jwt("tenant-z", List.of("user")), "SendMessage",
-                Rpc.send(Rpc.message("not for guests", "echo"))).asString()).get("result").get("task").get("id").asText();
-        assertEquals(-32001, Rpc.read(rpc(null, "GetTask", Map.of("id", elsewhere)).asString()).get("error").get("code").asInt());
+        String inGuests = send(guestWriter, "for guests", "echo").get("id").asText();
+        assertEquals(inGuests, result(null, "GetTask", Map.of("id", inGuests)).get("id").asText());
+        String elsewhere = send(jwt("tenant-z", List.of("user")), "not for guests", "echo").get("id").asText();
+        assertEquals(-32001, error(null, "GetTask", Map.of("id", elsewhere)).get("code").asInt());
 
         // A wrong credential is refused even though anonymous callers are let in.
         assertEquals(401, rpc("not-a-key", "ListTasks", Map.of()).statusCode());
@@ -86,11 +81,11 @@ class ConfiguredAuthTest {
     void aJwtsTenantAndRolesComeFromTheConfiguredClaims() throws Exception {
         // Roles as one space-separated string in the configured claim: 'operator' may register agents.
         String operator = jwt("org-1", "viewer operator");
-        Response registered = given().contentType("application/json").header("Authorization", "Bearer " + operator)
-                .body(Map.of("name", "cfg-echo", "url", "http://127.0.0.1:" + io.restassured.RestAssured.port + "/demo/echo"))
+        Response registered = SecurityTest.as(operator).body(Map.of("name", "cfg-echo",
+                "url", "http://127.0.0.1:" + io.restassured.RestAssured.port + "/demo/echo"))
                 .post("/api/v1/agents");
         assertEquals(201, registered.statusCode(), registered.asString());
-        given().header("Authorization", "Bearer " + operator).delete("/api/v1/agents/cfg-echo").then().statusCode(204);
+        SecurityTest.as(operator).delete("/api/v1/agents/cfg-echo").then().statusCode(204);
 
         // The 'groups' claim the defaults read means nothing here: a token naming 'admin' only there has no role.
         Map<String, Object> claims = new LinkedHashMap<>(SecurityTest.claims(null, List.of("admin"), 600));
@@ -100,11 +95,9 @@ class ConfiguredAuthTest {
 
         // Without the tenant claim the token falls in the default tenant, and sees only that tenant's tasks.
         String noOrg = jwt(null, List.of("user"));
-        String task = Rpc.read(rpc(noOrg, "SendMessage", Rpc.send(Rpc.message("default tenant", "echo"))).asString())
-                .get("result").get("task").get("id").asText();
+        String task = send(noOrg, "default tenant", "echo").get("id").asText();
         String sameDefault = jwt("jwt-default", List.of("viewer"));
-        assertEquals(task, Rpc.read(rpc(sameDefault, "GetTask", Map.of("id", task)).asString()).get("result").get("id").asText());
-        assertEquals(-32001, Rpc.read(rpc(jwt("org-1", List.of("viewer")), "GetTask", Map.of("id", task)).asString())
-                .get("error").get("code").asInt());
+        assertEquals(task, result(sameDefault, "GetTask", Map.of("id", task)).get("id").asText());
+        assertEquals(-32001, error(jwt("org-1", List.of("viewer")), "GetTask", Map.of("id", task)).get("code").asInt());
     }
 }

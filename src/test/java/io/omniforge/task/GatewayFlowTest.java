@@ -306,11 +306,9 @@ class GatewayFlowTest {
     void aBlockingCallerWhoseTaskCannotBeStoredGetsTheErrorAtOnce() {
         // The store refuses the task's final state (a trigger, in SQLite's syntax): the run leaves without an end,
         // and the blocking caller, who waits for the end of the turn, reads the task's log instead and reports why.
-        org.junit.jupiter.api.Assumptions.assumeTrue(db.kind() == io.omniforge.store.StoreKind.SQLITE,
-                "the failing trigger is written for SQLite; this run's store is " + db.kind());
-        io.omniforge.support.Sql.execute(db, "CREATE TRIGGER IF NOT EXISTS refuse_unfinished BEFORE UPDATE ON tasks WHEN NEW.context_id LIKE"
-                + " 'unfinished-%' AND NEW.state = 'TASK_STATE_COMPLETED' BEGIN SELECT RAISE(ABORT, 'refused on purpose'); END");
-        try {
+        io.omniforge.support.Sql.whileSqliteRefuses(db, "refuse_unfinished",
+                "BEFORE UPDATE ON tasks WHEN NEW.context_id LIKE 'unfinished-%'"
+                        + " AND NEW.state = 'TASK_STATE_COMPLETED'", () -> {
             Map<String, Object> message = with(Rpc.message("hello", "echo"), "contextId", "unfinished-" + UUID.randomUUID());
             long start = System.nanoTime();
             JsonNode response = Rpc.call("/a2a", "SendMessage", Rpc.send(message));
@@ -319,20 +317,15 @@ class GatewayFlowTest {
             assertEquals(-32603, response.path("error").path("code").asInt(), response.toString());
             assertTrue(response.path("error").path("message").asText().contains("could not be stored"), response.toString());
             assertTrue(ms < 10_000, "the error came after " + ms + " ms, not at once");
-        } finally {
-            io.omniforge.support.Sql.execute(db, "DROP TRIGGER IF EXISTS refuse_unfinished");
-        }
+        });
     }
 
     @Test
     void aMessageWhoseTaskCannotBeCreatedAnswersTheErrorAndCancelsTheAgentsTask() {
         // The agent is called while the task's creation commits; a creation that fails must not leave the agent
         // working for nobody. A trigger (SQLite's syntax) makes the store refuse this one thread's task.
-        org.junit.jupiter.api.Assumptions.assumeTrue(db.kind() == io.omniforge.store.StoreKind.SQLITE,
-                "the failing trigger is written for SQLite; this run's store is " + db.kind());
-        io.omniforge.support.Sql.execute(db, "CREATE TRIGGER IF NOT EXISTS refuse_uncreated BEFORE INSERT ON tasks WHEN NEW.context_id LIKE"
-                + " 'uncreated-%' BEGIN SELECT RAISE(ABORT, 'refused on purpose'); END");
-        try {
+        io.omniforge.support.Sql.whileSqliteRefuses(db, "refuse_uncreated",
+                "BEFORE INSERT ON tasks WHEN NEW.context_id LIKE 'uncreated-%'", () -> {
             String marker = "uncreated-run-" + UUID.randomUUID();
             String context = "uncreated-" + UUID.randomUUID();
             JsonNode response = Rpc.call("/a2a", "SendMessage",
@@ -344,9 +337,7 @@ class GatewayFlowTest {
             // The slow agent's task was canceled there (or never started).
             assertFalse(Rpc.stillRuns("slow", marker, 3_000),
                     "the slow agent still runs the task of a message whose task could not be created");
-        } finally {
-            io.omniforge.support.Sql.execute(db, "DROP TRIGGER IF EXISTS refuse_uncreated");
-        }
+        });
     }
 
     @Test
