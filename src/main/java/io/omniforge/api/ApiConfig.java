@@ -19,6 +19,13 @@ public interface ApiConfig {
      */
     Optional<String> publicBaseUrl();
 
+    /**
+     * How long clients and proxies may cache an agent card ({@code Cache-Control: public, max-age}); a conditional GET
+     * with the card's ETag or Last-Modified gets 304 whatever this is.
+     */
+    @WithDefault("5m")
+    java.time.Duration cardMaxAge();
+
     /** Largest JSON-RPC request body accepted, in bytes; larger ones get HTTP 413 and error -32600. */
     @WithDefault("1048576")
     long maxBodyBytes();

@@ -21,6 +21,7 @@ import io.omniforge.a2a.ListTasksRequest;
 import io.omniforge.a2a.SendMessageRequest;
 import io.omniforge.a2a.StreamEvent;
 import io.omniforge.a2a.SubscribeToTaskRequest;
+import io.omniforge.a2a.v03.V03;
 import io.omniforge.observability.Correlation;
 import io.omniforge.security.AccessPolicy;
 import io.omniforge.security.Caller;
@@ -88,9 +89,10 @@ public class JsonRpcTransport {
      */
     public void mount(Router router, String basePath, String rpcPath, A2aService service, boolean secured) {
         String prefix = basePath.endsWith("/") ? basePath.substring(0, basePath.length() - 1) : basePath;
+        CardCache cards = new CardCache();
         router.get(prefix + "/.well-known/agent-card.json").handler(ctx -> {
             try {
-                writeJson(ctx.response(), 200, service.card(baseUrl(ctx.request())));
+                serveCard(ctx, service.card(baseUrl(ctx.request())), cards);
             } catch (RuntimeException e) {
                 writeError(ctx.response(), 500, NullNode.getInstance(), internal(e));
             }
@@ -104,6 +106,41 @@ public class JsonRpcTransport {
             writeError(ctx.response(), 405, NullNode.getInstance(), new A2aException(A2aError.INVALID_REQUEST,
                     ctx.request().method() + " is not allowed here: send JSON-RPC requests with POST"));
         });
+    }
+
+    /**
+     * The card in the version the request asks for (section 3.6; {@code Vary: A2A-Version}): a 1.x client gets the 1.0
+     * card; a 0.3 client gets the 0.3 card (its {@code url} is the same JSON-RPC endpoint, which speaks both); a request
+     * without the header (what a 0.3 client sends, and what a careless 1.0 one does) gets the 0.3 card with the 1.0
+     * {@code supportedInterfaces} beside it, so either finds its transport. Cacheable (spec: SHOULD): an ETag of its
+     * bytes, Last-Modified when these bytes were first served, {@code Cache-Control} with
+     * {@code omniforge.api.card-max-age}; a conditional GET that matches gets 304.
+     */
+    private void serveCard(RoutingContext ctx, io.omniforge.a2a.AgentCard card, CardCache cache) {
+        HttpServerRequest request = ctx.request();
+        String header = request.getHeader(A2aVersion.HEADER);
+        String asked = header != null ? header : request.getParam(A2aVersion.HEADER);
+        byte[] bytes;
+        try {
+            if (A2aVersion.LEGACY.equals(A2aVersion.requested(asked))) {
+                bytes = mapper.writeValueAsBytes(V03.cardTo03(mapper.valueToTree(card), asked == null || asked.isBlank()));
+            } else {
+                bytes = mapper.writeValueAsBytes(card);
+            }
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize an agent card", e);
+        }
+        CardCache.Entry entry = cache.entry(bytes);
+        HttpServerResponse response = ctx.response()
+                .putHeader(HttpHeaders.VARY, A2aVersion.HEADER)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "public, max-age=" + config.cardMaxAge().toSeconds())
+                .putHeader(HttpHeaders.ETAG, entry.etag())
+                .putHeader(HttpHeaders.LAST_MODIFIED, entry.lastModified());
+        if (entry.notModified(request.getHeader(HttpHeaders.IF_NONE_MATCH), request.getHeader(HttpHeaders.IF_MODIFIED_SINCE))) {
+            response.setStatusCode(304).end();
+            return;
+        }
+        response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(Buffer.buffer(bytes));
     }
 
     /** The URL this service is reached at, from configuration or from the request. */
@@ -171,6 +208,7 @@ public class JsonRpcTransport {
             return;
         }
         JsonNode id = NullNode.getInstance();
+        boolean streaming03 = false;
         try {
             if (body == null || !body.isObject()) {
                 throw new A2aException(A2aError.INVALID_REQUEST, body != null && body.isArray()
@@ -196,27 +234,124 @@ public class JsonRpcTransport {
                 throw new A2aException(A2aError.INVALID_PARAMS, "'params' must be an object");
             }
             String methodName = methodNode.asText();
-            A2aMethod method = A2aMethod.fromWire(methodName).orElseThrow(() -> new A2aException(
-                    A2aError.METHOD_NOT_FOUND, "Method not found: " + methodName + legacyHint(methodName)));
-            String version = ctx.request().getHeader(A2aVersion.HEADER);
-            if (version == null) {
-                version = ctx.request().getParam(A2aVersion.HEADER);
+            String requested = ctx.request().getHeader(A2aVersion.HEADER);
+            if (requested == null) {
+                requested = ctx.request().getParam(A2aVersion.HEADER);
             }
-            A2aVersion.negotiate(version);
+            // A missing header means 0.3 (section 3.6.2): such a request is read and answered as 0.3.
+            boolean legacy = A2aVersion.LEGACY.equals(A2aVersion.requested(requested));
+            A2aMethod method = (legacy ? V03.method(methodName) : A2aMethod.fromWire(methodName))
+                    .orElseThrow(() -> new A2aException(A2aError.METHOD_NOT_FOUND, "Method not found: " + methodName
+                            + (legacy ? hint03(methodName) : legacyHint(methodName))));
+            streaming03 = legacy && method.streaming();
+            A2aVersion.negotiate(requested, SPOKEN);
             Caller caller = secured ? AuthFilter.caller(ctx) : Caller.system(CallContext.DEFAULT_TENANT);
             CallContext call = new CallContext(caller, baseUrl(ctx.request()), lastEventId(ctx.request()));
             Correlation.put(Correlation.TENANT, call.tenant());
             Correlation.putTraceId();
             JsonNode p = params == null || params.isNull() ? JsonNodeFactory.instance.objectNode() : params;
+            if (legacy) {
+                p = params03(method, p);
+            }
             if (secured) {
                 authorize(caller, method, p);
             }
+            if (legacy) {
+                dispatch03(ctx, service, method, call, p, id);
+                return;
+            }
             dispatch(ctx, service, method, call, p, id);
         } catch (A2aException e) {
-            writeError(response, statusOf(e), id, e);
+            answerError(response, id, e, streaming03);
         } catch (RuntimeException e) {
-            writeError(response, 200, id, internal(e));
+            answerError(response, id, internal(e), streaming03);
         }
+    }
+
+    /**
+     * An error before any result. A 0.3 streaming method answers it as one SSE event (HTTP 200, text/event-stream), as
+     * 0.3 servers do and as 0.3 clients expect of a method they read as a stream; everything else as plain JSON.
+     */
+    private void answerError(HttpServerResponse response, JsonNode id, A2aException e, boolean asEvent) {
+        if (!asEvent || statusOf(e) != 200) {
+            writeError(response, statusOf(e), id, e);
+            return;
+        }
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        byte[] bytes;
+        try {
+            bytes = mapper.writeValueAsBytes(JsonRpcResponse.error(id, e.toJsonRpcError()));
+        } catch (JsonProcessingException j) {
+            writeError(response, 200, id, e);
+            return;
+        }
+        response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
+                .end(Buffer.buffer("data: ").appendBytes(bytes).appendString("\n\n"));
+    }
+
+    /** The versions every JSON-RPC endpoint speaks; a request without {@code A2A-Version} is 0.3. */
+    static final java.util.List<String> SPOKEN = java.util.List.of(A2aVersion.CURRENT, A2aVersion.LEGACY);
+
+    /** A 0.3 request's params as the 1.0 request they stand for; what cannot be read is -32602 naming the field. */
+    private static JsonNode params03(A2aMethod method, JsonNode params) {
+        try {
+            return V03.paramsTo10(method, params);
+        } catch (IllegalArgumentException e) {
+            throw A2aException.invalidParams("Invalid parameters: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A 0.3 call: the same operations of the same service, its results and events written back as 0.3 (see
+     * {@link V03}); the params were already read as 1.0.
+     */
+    private void dispatch03(RoutingContext ctx, A2aService service, A2aMethod method, CallContext call,
+            JsonNode params, JsonNode id) {
+        switch (method) {
+            case SEND_STREAMING_MESSAGE, SUBSCRIBE_TO_TASK -> {
+                Multi<StreamEvent> events = method == A2aMethod.SEND_STREAMING_MESSAGE
+                        ? service.sendStreamingMessage(call, message(params))
+                        : service.subscribeToTask(call, bind(params, SubscribeToTaskRequest.class));
+                stream(ctx, id, events.map(this::event03), true);
+            }
+            case SEND_MESSAGE -> reply(ctx, id, service.sendMessage(call, message(params)).map(r -> to03(method, r)));
+            case GET_TASK -> reply(ctx, id, service.getTask(call, bind(params, GetTaskRequest.class))
+                    .map(r -> to03(method, r)));
+            case CANCEL_TASK -> reply(ctx, id, service.cancelTask(call, bind(params, CancelTaskRequest.class))
+                    .map(r -> to03(method, r)));
+            case GET_EXTENDED_AGENT_CARD -> reply(ctx, id, service.extendedCard(call).map(r -> to03(method, r)));
+            default -> dispatch(ctx, service, method, call, params, id);
+        }
+    }
+
+    /** A 1.0 result as its 0.3 form. */
+    private JsonNode to03(A2aMethod method, Object result) {
+        try {
+            // Through bytes: a task's stored JSON is spliced in raw, which a token tree would not hold.
+            return V03.resultTo03(method, mapper.readTree(mapper.writeValueAsBytes(result)));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write a result as A2A 0.3", e);
+        }
+    }
+
+    /** A stream event as 0.3 (kind-tagged, {@code final} on the status update that ends the stream), same id. */
+    private StreamEvent event03(StreamEvent event) {
+        try {
+            String json = mapper.writeValueAsString(V03.streamResponseTo03(mapper.readTree(event.json(mapper))));
+            return new StreamEvent(event.seq(), event.response(), json);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("cannot write a stream event as A2A 0.3", e);
+        }
+    }
+
+    /** What to call a 1.0 method name sent as 0.3. */
+    private static String hint03(String method) {
+        return A2aMethod.fromWire(method).map(m -> " (" + method + " is an A2A 1.0 name: send the header"
+                + " 'A2A-Version: 1.0' with it" + V03.methodName(m).map(n -> ", or call " + n + " as A2A 0.3").orElse("")
+                + "; a request without A2A-Version is read as 0.3)").orElse("");
     }
 
     /** The permission each method needs; a request naming another tenant than the caller's is refused. */
@@ -295,15 +430,10 @@ public class JsonRpcTransport {
         return path.isEmpty() ? "" : "params." + path + ": ";
     }
 
+    /** What to call a 0.3 method name sent as 1.0. */
     private static String legacyHint(String method) {
-        return switch (method) {
-            case "message/send" -> " (A2A 1.0 calls it SendMessage)";
-            case "message/stream" -> " (A2A 1.0 calls it SendStreamingMessage)";
-            case "tasks/get" -> " (A2A 1.0 calls it GetTask)";
-            case "tasks/cancel" -> " (A2A 1.0 calls it CancelTask)";
-            case "tasks/resubscribe" -> " (A2A 1.0 calls it SubscribeToTask)";
-            default -> "";
-        };
+        return V03.method(method).map(m -> " (" + method + " is the A2A 0.3 name: A2A 1.0 calls it " + m.wireName()
+                + "; to call it as 0.3, send no A2A-Version header or 'A2A-Version: 0.3')").orElse("");
     }
 
     private static Long lastEventId(HttpServerRequest request) {
@@ -345,6 +475,11 @@ public class JsonRpcTransport {
     }
 
     private void stream(RoutingContext ctx, JsonNode id, Multi<StreamEvent> events) {
+        stream(ctx, id, events, false);
+    }
+
+    /** {@code errorsAsEvents}: an error before the first event is one SSE event too (0.3), not plain JSON. */
+    private void stream(RoutingContext ctx, JsonNode id, Multi<StreamEvent> events, boolean errorsAsEvents) {
         String idJson;
         try {
             idJson = mapper.writeValueAsString(id == null ? com.fasterxml.jackson.databind.node.NullNode.getInstance() : id);
@@ -356,7 +491,7 @@ public class JsonRpcTransport {
         new SseWriter(ctx.response(), Vertx.currentContext(), mapper,
                 "{\"jsonrpc\":\"2.0\",\"id\":" + idJson + ",\"result\":", "}",
                 error -> JsonRpcResponse.error(id, error.toJsonRpcError()),
-                error -> writeError(ctx.response(), statusOf(error), id, error),
+                error -> answerError(ctx.response(), id, error, errorsAsEvents),
                 this::toA2a, () -> telemetry.sseStreamOpened(ctx.normalizedPath())).start(events);
     }
 

@@ -93,13 +93,14 @@ class JsonRpcErrorsTest {
     @Test
     void versionHandling() {
         String body = Rpc.request("GetTask", Map.of("id", "nope"));
-        // Missing header means 0.3, which this service does not speak.
+        // A missing header means 0.3: a 1.0 method name is then unknown, and the answer says which header to send.
         JsonNode missing = Rpc.read(given().contentType("application/json").body(body).post("/a2a")
                 .then().statusCode(200).extract().asString()).get("error");
-        assertError(missing, -32009, "VERSION_NOT_SUPPORTED", "0.3");
-        JsonNode old = Rpc.read(given().contentType("application/json").header("A2A-Version", "0.3").body(body)
+        assertError(missing, -32601, "METHOD_NOT_FOUND", "A2A-Version: 1.0");
+        JsonNode old = Rpc.read(given().contentType("application/json").header("A2A-Version", "0.3")
+                .body(Rpc.request("tasks/get", Map.of("id", "nope")))
                 .post("/a2a").then().statusCode(200).extract().asString()).get("error");
-        assertError(old, -32009, "VERSION_NOT_SUPPORTED", "0.3");
+        assertError(old, -32001, "TASK_NOT_FOUND", "nope");
         JsonNode future = Rpc.read(given().contentType("application/json").header("A2A-Version", "2.0").body(body)
                 .post("/a2a").then().statusCode(200).extract().asString()).get("error");
         assertError(future, -32009, "VERSION_NOT_SUPPORTED", "2.0");
