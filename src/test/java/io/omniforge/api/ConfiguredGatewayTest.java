@@ -34,7 +34,7 @@ class ConfiguredGatewayTest {
 
     @Test
     void cardUsesThePublicBaseUrl() {
-        JsonNode card = Rpc.read(given().get("/.well-known/agent-card.json").then().statusCode(200).extract().asString());
+        JsonNode card = Rpc.read(given().header("A2A-Version", "1.0").get("/.well-known/agent-card.json").then().statusCode(200).extract().asString());
         A2aSchema.assertValid("Agent Card", card);
         assertEquals("Acme Gateway", card.path("name").asText());
         assertEquals("https://agents.example.com/omniforge/a2a", card.path("supportedInterfaces").get(0).path("url").asText());

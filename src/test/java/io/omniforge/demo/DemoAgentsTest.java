@@ -40,7 +40,7 @@ class DemoAgentsTest {
         assertEquals(DemoAgents.NAMES, demo.served());
         for (String name : DemoAgents.NAMES) {
             assertEquals("/demo/" + name, DemoAgents.basePath(name));
-            given().get(DemoAgents.basePath(name) + "/.well-known/agent-card.json").then()
+            given().header("A2A-Version", "1.0").get(DemoAgents.basePath(name) + "/.well-known/agent-card.json").then()
                     .statusCode(200)
                     .body("name", is(name))
                     .body("description", not(emptyOrNullString()))

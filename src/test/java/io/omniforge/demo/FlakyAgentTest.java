@@ -106,6 +106,6 @@ class FlakyAgentTest {
         io.restassured.RestAssured.given().contentType("application/json")
                 .body(Rpc.request("SendMessage", send(message("fail:http-500"))))
                 .post(DemoAgents.rpcPath("flaky")).then()
-                .statusCode(200).body("error.code", is(-32009));
+                .statusCode(200).body("error.code", is(-32601));
     }
 }

@@ -41,7 +41,7 @@ class HandoffOutcomeAuditTest {
     @BeforeEach
     void setUp() {
         logs = LogCapture.install();
-        String base = given().get("/.well-known/agent-card.json").then().statusCode(200)
+        String base = given().header("A2A-Version", "1.0").get("/.well-known/agent-card.json").then().statusCode(200)
                 .extract().path("supportedInterfaces[0].url").toString().replace("/a2a", "");
         for (String agent : List.of(HandoffTestAgents.ONEWAY, HandoffTestAgents.SINK, HandoffTestAgents.BROKEN)) {
             if (given().get("/api/v1/agents/" + agent).statusCode() == 404) {

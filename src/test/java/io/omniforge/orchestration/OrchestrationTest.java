@@ -159,7 +159,7 @@ class OrchestrationTest {
 
     @Test
     void aLoserThatNamesItsTaskLateIsCanceledOnceItDoes() throws InterruptedException {
-        String base = io.restassured.RestAssured.given().get("/.well-known/agent-card.json").then().extract()
+        String base = io.restassured.RestAssured.given().header("A2A-Version", "1.0").get("/.well-known/agent-card.json").then().extract()
                 .path("supportedInterfaces[0].url").toString().replace("/a2a", "");
         int status = io.restassured.RestAssured.given().contentType("application/json")
                 .body(Map.of("name", "late", "url", base + io.omniforge.support.LateAgent.PATH)).post("/api/v1/agents")
@@ -318,11 +318,11 @@ class OrchestrationTest {
 
     @Test
     void flowsAreSkillsAndAgentsOfTheirOwn() {
-        JsonNode card = Rpc.read(given().get("/.well-known/agent-card.json").then().statusCode(200).extract().asString());
+        JsonNode card = Rpc.read(given().header("A2A-Version", "1.0").get("/.well-known/agent-card.json").then().statusCode(200).extract().asString());
         A2aSchema.assertValid("Agent Card", card);
         assertTrue(card.path("skills").toString().contains("flow:pipeline"), card.toString());
 
-        JsonNode flowCard = Rpc.read(given().get("/flows/pipeline/.well-known/agent-card.json").then().statusCode(200)
+        JsonNode flowCard = Rpc.read(given().header("A2A-Version", "1.0").get("/flows/pipeline/.well-known/agent-card.json").then().statusCode(200)
                 .extract().asString());
         A2aSchema.assertValid("Agent Card", flowCard);
         assertTrue(flowCard.path("supportedInterfaces").get(0).path("url").asText().endsWith("/flows/pipeline/a2a"));

@@ -54,7 +54,7 @@ class ConfiguredAuthTest {
 
     @Test
     void anonymousCallersGetTheConfiguredTenantAndRolesAndTheCardRequiresNothing() throws Exception {
-        JsonNode card = Rpc.read(given().get("/.well-known/agent-card.json").then().statusCode(200).extract()
+        JsonNode card = Rpc.read(given().header("A2A-Version", "1.0").get("/.well-known/agent-card.json").then().statusCode(200).extract()
                 .asString());
         assertFalse(card.has("securityRequirements"), "anonymous access is allowed: nothing is required " + card);
         assertTrue(card.path("securitySchemes").has("apiKey"), "the schemes are still declared: " + card);

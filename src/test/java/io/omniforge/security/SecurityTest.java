@@ -197,11 +197,11 @@ class SecurityTest {
         assertEquals("Bearer realm=\"omniforge\"", slash.header("WWW-Authenticate"));
 
         // Public: the cards (which declare how to authenticate), health.
-        JsonNode card = Rpc.read(given().get("/.well-known/agent-card.json").then().statusCode(200).extract().asString());
+        JsonNode card = Rpc.read(given().header("A2A-Version", "1.0").get("/.well-known/agent-card.json").then().statusCode(200).extract().asString());
         assertEquals("bearer", card.get("securitySchemes").get("apiKey").get("httpAuthSecurityScheme").get("scheme").asText());
         assertEquals("JWT", card.get("securitySchemes").get("jwt").get("httpAuthSecurityScheme").get("bearerFormat").asText());
         assertEquals(2, card.get("securityRequirements").size());
-        given().get("/flows/pipeline/.well-known/agent-card.json").then().statusCode(200);
+        given().header("A2A-Version", "1.0").get("/flows/pipeline/.well-known/agent-card.json").then().statusCode(200);
         given().get("/q/health/live").then().statusCode(200);
     }
 
@@ -485,6 +485,6 @@ class SecurityTest {
         assertTrue(Rpc.read(admin.asString()).get("result").has("tasks"), admin.asString());
 
         // The card stays public: it says how to reach the agent.
-        given().get("/demo/echo/.well-known/agent-card.json").then().statusCode(200);
+        given().header("A2A-Version", "1.0").get("/demo/echo/.well-known/agent-card.json").then().statusCode(200);
     }
 }

@@ -69,7 +69,7 @@ class GatewayFlowTest {
 
     @Test
     void cardDescribesTheOrchestrator() {
-        String raw = given().get("/.well-known/agent-card.json").then().statusCode(200)
+        String raw = given().header("A2A-Version", "1.0").get("/.well-known/agent-card.json").then().statusCode(200)
                 .contentType("application/json").extract().asString();
         JsonNode card = Rpc.read(raw);
         A2aSchema.assertValid("Agent Card", card);
@@ -357,7 +357,7 @@ class GatewayFlowTest {
 
     @Test
     void runtimeRegistrationOfAnAgent() {
-        String base = given().get("/.well-known/agent-card.json").then().extract().path("supportedInterfaces[0].url")
+        String base = given().header("A2A-Version", "1.0").get("/.well-known/agent-card.json").then().extract().path("supportedInterfaces[0].url")
                 .toString().replace("/a2a", "");
         String name = "echo-" + UUID.randomUUID().toString().substring(0, 8);
         given().contentType("application/json").body(Map.of("name", name, "url", base + "/demo/echo"))
@@ -437,7 +437,7 @@ class GatewayFlowTest {
 
     @Test
     void registeringSomethingThatIsNotAnAgentIsRefused() {
-        String base = given().get("/.well-known/agent-card.json").then().extract().path("supportedInterfaces[0].url")
+        String base = given().header("A2A-Version", "1.0").get("/.well-known/agent-card.json").then().extract().path("supportedInterfaces[0].url")
                 .toString().replace("/a2a", "");
         given().contentType("application/json").body(Map.of("name", "health", "url", base + "/q/health"))
                 .post("/api/v1/agents").then().statusCode(400)

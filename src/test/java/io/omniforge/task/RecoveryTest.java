@@ -25,7 +25,7 @@ class RecoveryTest {
             return;
         }
         registered = true;
-        String base = given().get("/.well-known/agent-card.json").then().extract().path("supportedInterfaces[0].url")
+        String base = given().header("A2A-Version", "1.0").get("/.well-known/agent-card.json").then().extract().path("supportedInterfaces[0].url")
                 .toString().replace("/a2a", "");
         int status = given().contentType("application/json")
                 .body(Map.of("name", "breaking", "url", base + BreakingAgent.PATH)).post("/api/v1/agents")
