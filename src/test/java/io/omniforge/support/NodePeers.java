@@ -156,21 +156,42 @@ public final class NodePeers {
 
     /** The {@code node} executable on the PATH (Node.js 20 or later), or the calling test is aborted. */
     public static synchronized Path nodeOrAbort() {
-        if (node == null) {
-            Optional<Path> found = onPath("node");
-            if (found.isEmpty() || onPath("npm").isEmpty()) {
-                Assumptions.abort(found.isEmpty() ? SKIPPED : "npm not on PATH: the tests against real A2A JS"
-                        + " implementations are skipped; install npm (it comes with Node.js 20+)");
-            }
-            String version = runQuietly(List.of(found.get().toString(), "--version"));
-            int major = parseMajor(version);
-            if (major < 20) {
-                Assumptions.abort("node " + version.trim() + " on PATH is too old: the tests against real A2A JS"
-                        + " implementations are skipped; install Node.js 20+");
-            }
-            node = found.get();
+        String problem = unavailable();
+        if (problem != null) {
+            Assumptions.abort(problem);
         }
         return node;
+    }
+
+    /**
+     * Whether node (20 or later) and npm are on the PATH. A test class that starts peers in {@code @BeforeAll} can
+     * start them only when this holds and call {@link #nodeOrAbort()} in {@code @BeforeEach}: every test is then
+     * reported skipped with the reason, where an abort in {@code @BeforeAll} leaves the report with no test at all.
+     */
+    public static synchronized boolean available() {
+        return unavailable() == null;
+    }
+
+    /** Why the peers cannot run here, or null. */
+    private static String unavailable() {
+        if (node != null) {
+            return null;
+        }
+        Optional<Path> found = onPath("node");
+        if (found.isEmpty()) {
+            return SKIPPED;
+        }
+        if (onPath("npm").isEmpty()) {
+            return "npm not on PATH: the tests against real A2A JS implementations are skipped; install npm (it comes"
+                    + " with Node.js 20+)";
+        }
+        String version = runQuietly(List.of(found.get().toString(), "--version"));
+        if (parseMajor(version) < 20) {
+            return "node " + version.trim() + " on PATH is too old: the tests against real A2A JS implementations are"
+                    + " skipped; install Node.js 20+";
+        }
+        node = found.get();
+        return null;
     }
 
     private static Optional<Path> onPath(String name) {
