@@ -10,6 +10,7 @@
 //   get <taskId> [--history N]                       tasks/get
 //   cancel <taskId>                                  tasks/cancel
 //   resubscribe <taskId>                             tasks/resubscribe
+// --metadata JSON sets the message metadata (e.g. the gateway's orchestration extension, to choose an agent).
 import { randomUUID } from 'node:crypto';
 import { ClientFactory, ClientFactoryOptions, DefaultAgentCardResolver, JsonRpcTransportFactory, RestTransportFactory } from '@a2a-js/sdk/client';
 import { errorJson, fail, headerFetch, parseArgs, printJson } from './lib.mjs';
@@ -29,6 +30,7 @@ const userMessage = (text, taskId, contextId) => ({
   parts: [{ kind: 'text', text }],
   ...(taskId ? { taskId } : {}),
   ...(contextId ? { contextId } : {}),
+  ...(options.metadata ? { metadata: JSON.parse(options.metadata) } : {}),
 });
 
 try {
