@@ -10,6 +10,7 @@
 //   send <text> [--non-blocking] [--context-id ID] | stream <text> [--context-id ID]
 //   send-reply <taskId> <contextId> <text> | stream-reply <taskId> <contextId> <text>
 //   get <taskId> [--history N] | cancel <taskId> | resubscribe <taskId>
+// --metadata JSON sets the message metadata (e.g. the gateway's orchestration extension, to choose an agent).
 import { randomUUID } from 'node:crypto';
 import { Role, SendMessageResponse, StreamResponse, Task } from 'a2a-sdk-13';
 import { ClientFactory, DefaultAgentCardResolver, RestTransportFactory } from 'a2a-sdk-13/client';
@@ -31,7 +32,7 @@ const request = (text, taskId = '', contextId = '') => ({
     taskId,
     role: Role.ROLE_USER,
     parts: [{ content: { $case: 'text', value: text }, mediaType: 'text/plain', filename: '', metadata: undefined }],
-    metadata: undefined,
+    metadata: options.metadata ? JSON.parse(options.metadata) : undefined,
     extensions: [],
     referenceTaskIds: [],
   },

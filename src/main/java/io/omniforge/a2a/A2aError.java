@@ -2,7 +2,7 @@ package io.omniforge.a2a;
 
 /**
  * Every error the service reports on the A2A wire: its JSON-RPC code, the {@code ErrorInfo.reason}, the HTTP
- * status of the REST binding, and the standard message.
+ * status of the HTTP+JSON binding (and the management API) with its {@link #statusName()}, and the standard message.
  */
 public enum A2aError {
     PARSE_ERROR(-32700, "PARSE_ERROR", 400, "Invalid JSON payload"),
@@ -48,6 +48,23 @@ public enum A2aError {
 
     public int httpStatus() {
         return httpStatus;
+    }
+
+    /**
+     * The {@code status} of the HTTP+JSON binding's error body (a {@code google.rpc.Code} name): section 5.4's gRPC
+     * column for the A2A errors, the code of the HTTP status for the others.
+     */
+    public String statusName() {
+        return switch (this) {
+            case PARSE_ERROR, INVALID_REQUEST, INVALID_PARAMS, CONTENT_TYPE_NOT_SUPPORTED -> "INVALID_ARGUMENT";
+            case METHOD_NOT_FOUND, TASK_NOT_FOUND -> "NOT_FOUND";
+            case INTERNAL_ERROR, INVALID_AGENT_RESPONSE -> "INTERNAL";
+            case TASK_NOT_CANCELABLE, PUSH_NOTIFICATION_NOT_SUPPORTED, UNSUPPORTED_OPERATION,
+                    EXTENDED_AGENT_CARD_NOT_CONFIGURED, EXTENSION_SUPPORT_REQUIRED, VERSION_NOT_SUPPORTED ->
+                    "FAILED_PRECONDITION";
+            case UNAUTHENTICATED -> "UNAUTHENTICATED";
+            case PERMISSION_DENIED -> "PERMISSION_DENIED";
+        };
     }
 
     public String defaultMessage() {

@@ -15,4 +15,10 @@ public record ApiError(Body error) {
     public static ApiError of(int code, String status, String message, String reason) {
         return new ApiError(new Body(code, status, message, List.of(ErrorInfo.of(reason, null))));
     }
+
+    /** An A2A error as the HTTP+JSON binding writes it: its status name, message, reason and metadata. */
+    public static ApiError of(int code, io.omniforge.a2a.A2aException e) {
+        return new ApiError(new Body(code, e.error().statusName(), e.getMessage(),
+                List.of(ErrorInfo.of(e.error().reason(), e.metadata().isEmpty() ? null : e.metadata()))));
+    }
 }

@@ -15,10 +15,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * Authenticates every request to the orchestrator's endpoints (its JSON-RPC endpoint, the flows' endpoints, the
- * management API and the demo agents) before any route runs, and leaves the {@link Caller} on the routing context.
- * Public: the agent cards and {@code /q/*} (health, metrics). A refusal is HTTP 401 with {@code WWW-Authenticate}:
- * a JSON-RPC error -32050 on JSON-RPC endpoints, the API's error JSON elsewhere.
+ * Authenticates every request to the orchestrator's endpoints (its JSON-RPC endpoint and HTTP+JSON interface, the
+ * flows' endpoints, the management API and the demo agents) before any route runs, and leaves the {@link Caller} on
+ * the routing context. Public: the agent cards and {@code /q/*} (health, metrics). A refusal is HTTP 401 with
+ * {@code WWW-Authenticate}: a JSON-RPC error -32050 on JSON-RPC endpoints, the binding's error body on the HTTP+JSON
+ * interfaces, the API's error JSON on the management API.
  *
  * <p>The demo agents keep every task they are given, whoever's it is, and answer {@code ListTasks}: they answer
  * only this gateway's own calls (its internal token) and admins, anybody else gets -32051 (HTTP 403). Tenants reach
@@ -37,12 +38,15 @@ public class AuthFilter {
     private final Authenticator authenticator;
     private final AccessPolicy policy;
     private final JsonRpcTransport transport;
+    private final HttpJsonTransport httpJson;
     private final ApiConfig config;
 
-    public AuthFilter(Authenticator authenticator, AccessPolicy policy, JsonRpcTransport transport, ApiConfig config) {
+    public AuthFilter(Authenticator authenticator, AccessPolicy policy, JsonRpcTransport transport,
+            HttpJsonTransport httpJson, ApiConfig config) {
         this.authenticator = authenticator;
         this.policy = policy;
         this.transport = transport;
+        this.httpJson = httpJson;
         this.config = config;
     }
 
@@ -111,7 +115,7 @@ public class AuthFilter {
         // "/a2a/" reaches the same route as "/a2a".
         String exact = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
         return exact.equals(config.jsonRpcPath()) || path.startsWith("/api/") || path.startsWith("/flows/")
-                || path.startsWith(DEMO);
+                || path.startsWith(DEMO) || HttpJsonTransport.atRoot(path);
     }
 
     private void refuse(RoutingContext ctx, String path, Throwable failure) {
@@ -124,6 +128,8 @@ public class AuthFilter {
         if (path.startsWith("/api/")) {
             transport.writeJson(ctx.response(), status, ApiError.of(status,
                     jakarta.ws.rs.core.Response.Status.fromStatusCode(status).name(), e.getMessage(), e.error().reason()));
+        } else if (HttpJsonTransport.isBindingPath(path)) {
+            httpJson.writeError(ctx, status, e);
         } else {
             transport.writeError(ctx.response(), status, NullNode.getInstance(), e);
         }

@@ -28,7 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Every named flow is an A2A agent of its own at {@code /flows/<name>} (card and JSON-RPC endpoint), and is
+ * Every named flow is an A2A agent of its own at {@code /flows/<name>} (card, JSON-RPC endpoint at
+ * {@code /flows/<name>/a2a}, HTTP+JSON interface at {@code /flows/<name>}), and is
  * registered as an agent, so a flow can be one of the agents of another flow (called over loopback like any
  * agent).
  */
@@ -39,9 +40,13 @@ public class FlowRoutes {
         return "/flows/" + flow;
     }
 
-    void mount(@Observes Router router, JsonRpcTransport transport, TaskManager tasks, OrchestrationManager orchestration) {
-        orchestration.flows().all().keySet().forEach(name -> transport.mount(router, basePath(name),
-                basePath(name) + "/a2a", new FlowService(name, tasks, orchestration)));
+    void mount(@Observes Router router, JsonRpcTransport transport, HttpJsonTransport httpJson, TaskManager tasks,
+            OrchestrationManager orchestration) {
+        orchestration.flows().all().keySet().forEach(name -> {
+            FlowService flow = new FlowService(name, tasks, orchestration);
+            transport.mount(router, basePath(name), basePath(name) + "/a2a", flow);
+            httpJson.mount(router, basePath(name), flow);
+        });
     }
 
     void declare(@Observes StartupEvent event, AgentRegistry registry, OrchestrationManager orchestration) {

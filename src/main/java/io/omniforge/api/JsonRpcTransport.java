@@ -169,7 +169,7 @@ public class JsonRpcTransport {
      * the announced {@code Content-Length}; a body without one (chunked) was cut off at the limit, so all that is
      * known is "more than" the limit.
      */
-    private A2aException bodyTooLarge(HttpServerRequest request) {
+    A2aException bodyTooLarge(HttpServerRequest request) {
         long max = config.maxBodyBytes();
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         String actual = length != null && length.matches("\\d{1,18}") && Long.parseLong(length) > max
@@ -194,17 +194,9 @@ public class JsonRpcTransport {
             if (raw == null || raw.length() == 0) {
                 throw new A2aException(A2aError.PARSE_ERROR, "Invalid JSON payload: the request body is empty");
             }
-            body = limits.readTree(raw.getBytes());
-        } catch (JsonProcessingException e) {
-            writeError(response, 200, NullNode.getInstance(), new A2aException(A2aError.PARSE_ERROR,
-                    "Invalid JSON payload: " + e.getOriginalMessage()));
-            return;
+            body = parse(raw);
         } catch (A2aException e) {
             writeError(response, 200, NullNode.getInstance(), e);
-            return;
-        } catch (Exception e) {
-            writeError(response, 200, NullNode.getInstance(),
-                    new A2aException(A2aError.PARSE_ERROR, "Invalid JSON payload: " + e.getMessage()));
             return;
         }
         JsonNode id = NullNode.getInstance();
@@ -245,16 +237,13 @@ public class JsonRpcTransport {
                             + (legacy ? hint03(methodName) : legacyHint(methodName))));
             streaming03 = legacy && method.streaming();
             A2aVersion.negotiate(requested, SPOKEN);
-            Caller caller = secured ? AuthFilter.caller(ctx) : Caller.system(CallContext.DEFAULT_TENANT);
-            CallContext call = new CallContext(caller, baseUrl(ctx.request()), lastEventId(ctx.request()));
-            Correlation.put(Correlation.TENANT, call.tenant());
-            Correlation.putTraceId();
+            CallContext call = callContext(ctx, secured);
             JsonNode p = params == null || params.isNull() ? JsonNodeFactory.instance.objectNode() : params;
             if (legacy) {
                 p = params03(method, p);
             }
             if (secured) {
-                authorize(caller, method, p);
+                authorize(call.caller(), method, p);
             }
             if (legacy) {
                 dispatch03(ctx, service, method, call, p, id);
@@ -265,6 +254,22 @@ public class JsonRpcTransport {
             answerError(response, id, e, streaming03);
         } catch (RuntimeException e) {
             answerError(response, id, internal(e), streaming03);
+        }
+    }
+
+    /**
+     * A request body as JSON, within the input limits: -32700 when it is not JSON, -32600 when it nests too deep.
+     * Both bindings read their bodies here.
+     */
+    JsonNode parse(Buffer raw) {
+        try {
+            return limits.readTree(raw.getBytes());
+        } catch (JsonProcessingException e) {
+            throw new A2aException(A2aError.PARSE_ERROR, "Invalid JSON payload: " + e.getOriginalMessage());
+        } catch (A2aException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new A2aException(A2aError.PARSE_ERROR, "Invalid JSON payload: " + e.getMessage());
         }
     }
 
@@ -290,6 +295,18 @@ public class JsonRpcTransport {
         response.setStatusCode(200).putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache")
                 .end(Buffer.buffer("data: ").appendBytes(bytes).appendString("\n\n"));
+    }
+
+    /**
+     * Who calls and how (the authenticated caller, or this process for an endpoint that is not secured; the base URL;
+     * the {@code Last-Event-ID}), with the caller's tenant and the trace on the log lines from here on.
+     */
+    CallContext callContext(RoutingContext ctx, boolean secured) {
+        Caller caller = secured ? AuthFilter.caller(ctx) : Caller.system(CallContext.DEFAULT_TENANT);
+        CallContext call = new CallContext(caller, baseUrl(ctx.request()), lastEventId(ctx.request()));
+        Correlation.put(Correlation.TENANT, call.tenant());
+        Correlation.putTraceId();
+        return call;
     }
 
     /** The versions every JSON-RPC endpoint speaks; a request without {@code A2A-Version} is 0.3. */
@@ -355,7 +372,7 @@ public class JsonRpcTransport {
     }
 
     /** The permission each method needs; a request naming another tenant than the caller's is refused. */
-    private void authorize(Caller caller, A2aMethod method, JsonNode params) {
+    void authorize(Caller caller, A2aMethod method, JsonNode params) {
         Permission needed = switch (method) {
             case SEND_MESSAGE, SEND_STREAMING_MESSAGE -> Permission.THREADS_WRITE;
             case GET_TASK, LIST_TASKS, SUBSCRIBE_TO_TASK -> Permission.TASKS_READ;
@@ -381,24 +398,44 @@ public class JsonRpcTransport {
 
     private void dispatch(RoutingContext ctx, A2aService service, A2aMethod method, CallContext call,
             JsonNode params, JsonNode id) {
-        switch (method) {
-            case SEND_MESSAGE -> reply(ctx, id, service.sendMessage(call, message(params)));
-            case GET_TASK -> reply(ctx, id, service.getTask(call, bind(params, GetTaskRequest.class)));
-            case LIST_TASKS -> reply(ctx, id, service.listTasks(call, bind(params, ListTasksRequest.class)));
-            case CANCEL_TASK -> reply(ctx, id, service.cancelTask(call, bind(params, CancelTaskRequest.class)));
-            case GET_EXTENDED_AGENT_CARD -> reply(ctx, id, service.extendedCard(call));
-            case SEND_STREAMING_MESSAGE -> stream(ctx, id, service.sendStreamingMessage(call, message(params)));
-            case SUBSCRIBE_TO_TASK -> stream(ctx, id,
-                    service.subscribeToTask(call, bind(params, SubscribeToTaskRequest.class)));
+        if (method.streaming()) {
+            stream(ctx, id, streaming(service, method, call, params));
+        } else {
+            reply(ctx, id, unary(service, method, call, params));
+        }
+    }
+
+    /**
+     * A method that answers with one result, on {@code service}, with its params bound to the method's request
+     * (-32602 when they do not fit). Every binding calls its operations here.
+     */
+    Uni<?> unary(A2aService service, A2aMethod method, CallContext call, JsonNode params) {
+        return switch (method) {
+            case SEND_MESSAGE -> service.sendMessage(call, message(params));
+            case GET_TASK -> service.getTask(call, bind(params, GetTaskRequest.class));
+            case LIST_TASKS -> service.listTasks(call, bind(params, ListTasksRequest.class));
+            case CANCEL_TASK -> service.cancelTask(call, bind(params, CancelTaskRequest.class));
+            case GET_EXTENDED_AGENT_CARD -> service.extendedCard(call);
             case CREATE_PUSH_CONFIG, GET_PUSH_CONFIG, LIST_PUSH_CONFIGS, DELETE_PUSH_CONFIG ->
                     throw new A2aException(A2aError.PUSH_NOTIFICATION_NOT_SUPPORTED,
                             "push notifications are not supported (capabilities.pushNotifications is false); "
                                     + "use SendStreamingMessage, SubscribeToTask or GetTask");
-        }
+            case SEND_STREAMING_MESSAGE, SUBSCRIBE_TO_TASK ->
+                    throw new IllegalArgumentException(method.wireName() + " answers with a stream");
+        };
+    }
+
+    /** A method that answers with a stream of events ({@link A2aMethod#streaming()}), as {@link #unary}. */
+    Multi<StreamEvent> streaming(A2aService service, A2aMethod method, CallContext call, JsonNode params) {
+        return switch (method) {
+            case SEND_STREAMING_MESSAGE -> service.sendStreamingMessage(call, message(params));
+            case SUBSCRIBE_TO_TASK -> service.subscribeToTask(call, bind(params, SubscribeToTaskRequest.class));
+            default -> throw new IllegalArgumentException(method.wireName() + " answers with one result, not a stream");
+        };
     }
 
     /** A message request, within the input limits (-32602 naming the limit otherwise). */
-    private SendMessageRequest message(JsonNode params) {
+    SendMessageRequest message(JsonNode params) {
         return limits.check(bind(params, SendMessageRequest.class), "params.");
     }
 
@@ -436,7 +473,7 @@ public class JsonRpcTransport {
                 + "; to call it as 0.3, send no A2A-Version header or 'A2A-Version: 0.3')").orElse("");
     }
 
-    private static Long lastEventId(HttpServerRequest request) {
+    static Long lastEventId(HttpServerRequest request) {
         String value = request.getHeader(LAST_EVENT_ID);
         if (value == null || value.isBlank()) {
             return null;
@@ -449,7 +486,7 @@ public class JsonRpcTransport {
         }
     }
 
-    private static boolean isJson(String contentType) {
+    static boolean isJson(String contentType) {
         if (contentType == null) {
             return false;
         }

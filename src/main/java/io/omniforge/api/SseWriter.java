@@ -21,7 +21,8 @@ import java.util.function.Function;
  * here (its subscription reads the task's log at its own pace). Events that arrive together go out in one write.
  * Each event's sequence number is its {@code id:}; its data is {@code prefix}, the event's JSON (serialized once
  * for every stream that carries it), {@code suffix}. A failure before the first event is answered the plain way
- * (JSON); after it, as a last event. A client that goes away cancels its subscription, nothing else.
+ * (JSON); after it, as a last event (without an id, and named by the SSE {@code event:} field when the binding names
+ * its error events). A client that goes away cancels its subscription, nothing else.
  */
 final class SseWriter implements MultiSubscriber<StreamEvent> {
 
@@ -29,6 +30,7 @@ final class SseWriter implements MultiSubscriber<StreamEvent> {
     static final int WINDOW = 64;
     private static final byte[] ID = "id: ".getBytes(StandardCharsets.UTF_8);
     private static final byte[] DATA = "data: ".getBytes(StandardCharsets.UTF_8);
+    private static final byte[] EVENT = "event: ".getBytes(StandardCharsets.UTF_8);
     private static final byte[] NEWLINE = "\n".getBytes(StandardCharsets.UTF_8);
     private static final byte[] END = "\n\n".getBytes(StandardCharsets.UTF_8);
 
@@ -41,6 +43,7 @@ final class SseWriter implements MultiSubscriber<StreamEvent> {
     private final Consumer<A2aException> earlyError;
     private final Function<Throwable, A2aException> errors;
     private final java.util.function.Supplier<Runnable> gauge;
+    private final String errorEvent;
     private Runnable closeGauge = () -> { };
     private volatile Subscription subscription;
     private volatile boolean started;
@@ -53,6 +56,14 @@ final class SseWriter implements MultiSubscriber<StreamEvent> {
     SseWriter(HttpServerResponse response, Context context, ObjectMapper mapper, String prefix, String suffix,
             Function<A2aException, Object> lateError, Consumer<A2aException> earlyError,
             Function<Throwable, A2aException> errors, java.util.function.Supplier<Runnable> gauge) {
+        this(response, context, mapper, prefix, suffix, lateError, earlyError, errors, gauge, null);
+    }
+
+    /** {@code errorEvent}: the SSE event name of the last event that carries a late failure; null for none. */
+    SseWriter(HttpServerResponse response, Context context, ObjectMapper mapper, String prefix, String suffix,
+            Function<A2aException, Object> lateError, Consumer<A2aException> earlyError,
+            Function<Throwable, A2aException> errors, java.util.function.Supplier<Runnable> gauge, String errorEvent) {
+        this.errorEvent = errorEvent;
         this.gauge = gauge;
         this.response = response;
         this.context = context;
@@ -180,7 +191,11 @@ final class SseWriter implements MultiSubscriber<StreamEvent> {
     /** A last event without an id. */
     private Buffer frame(Object body) {
         try {
-            return Buffer.buffer().appendBytes(DATA).appendBytes(mapper.writeValueAsBytes(body)).appendBytes(END);
+            Buffer frame = Buffer.buffer();
+            if (errorEvent != null) {
+                frame.appendBytes(EVENT).appendString(errorEvent).appendBytes(NEWLINE);
+            }
+            return frame.appendBytes(DATA).appendBytes(mapper.writeValueAsBytes(body)).appendBytes(END);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("could not serialize a stream event", e);
         }

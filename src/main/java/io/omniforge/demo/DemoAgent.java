@@ -112,7 +112,8 @@ abstract class DemoAgent implements A2aService {
 
     @Override
     public AgentCard card(String baseUrl) {
-        return new AgentCard(name, description(), List.of(AgentInterface.jsonRpc(baseUrl + DemoAgents.rpcPath(name))),
+        return new AgentCard(name, description(), List.of(AgentInterface.jsonRpc(baseUrl + DemoAgents.rpcPath(name)),
+                AgentInterface.httpJson(baseUrl + DemoAgents.basePath(name))),
                 null, VERSION, null, new AgentCapabilities(true, false, extensions(), false), null, null, TEXT, TEXT, skills(),
                 null, null);
     }

@@ -3,6 +3,7 @@ package io.omniforge.demo;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omniforge.a2a.A2aService;
 import io.omniforge.api.ApiConfig;
+import io.omniforge.api.HttpJsonTransport;
 import io.omniforge.api.JsonRpcTransport;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -17,7 +18,8 @@ import org.jboss.logging.Logger;
 
 /**
  * The built-in demo agents: real A2A 1.0 agents served by this process, each with its own card at
- * {@code /demo/<name>/.well-known/agent-card.json} and JSON-RPC endpoint at {@code /demo/<name>/a2a}, mounted
+ * {@code /demo/<name>/.well-known/agent-card.json}, JSON-RPC endpoint at {@code /demo/<name>/a2a} and HTTP+JSON
+ * interface at {@code /demo/<name>} ({@code /demo/<name>/message:send}, ...), mounted
  * at startup when {@code omniforge.demo.enabled} is true. The agent registry registers them by
  * {@link #NAMES} and {@link #basePath(String)}.
  */
@@ -34,13 +36,16 @@ public class DemoAgents {
 
     private final DemoConfig config;
     private final JsonRpcTransport transport;
+    private final HttpJsonTransport httpJson;
     private final ApiConfig api;
     private final Map<String, DemoAgent> agents;
     private final FlakyFaults faults;
 
-    public DemoAgents(DemoConfig config, JsonRpcTransport transport, ObjectMapper mapper, ApiConfig api) {
+    public DemoAgents(DemoConfig config, JsonRpcTransport transport, HttpJsonTransport httpJson, ObjectMapper mapper,
+            ApiConfig api) {
         this.config = config;
         this.transport = transport;
+        this.httpJson = httpJson;
         this.api = api;
         this.agents = config.enabled() ? create(config) : Map.of();
         this.faults = config.enabled()
@@ -89,7 +94,10 @@ public class DemoAgents {
         router.post(rpcPath(FlakyAgent.NAME))
                 .handler(BodyHandler.create(false).setBodyLimit(api.maxBodyBytes()))
                 .handler(faults);
-        agents.forEach((name, agent) -> transport.mount(router, basePath(name), rpcPath(name), agent, false));
+        agents.forEach((name, agent) -> {
+            transport.mount(router, basePath(name), rpcPath(name), agent, false);
+            httpJson.mount(router, basePath(name), agent, false);
+        });
         LOG.infof("demo agents served at %s<name>: %s", ROOT, String.join(", ", agents.keySet()));
     }
 

@@ -652,7 +652,8 @@ public class OrchestrationManager {
                 List.of(plan.synthesis().wire()), new OrchestrationCapability.Limits(plan.agents().size(),
                 plan.maxConcurrency(), plan.deadline().toMillis()), plan.agents());
         return new AgentCard(name, flows.description(name),
-                List.of(io.omniforge.a2a.AgentInterface.jsonRpc(baseUrl + "/flows/" + name + "/a2a")),
+                List.of(io.omniforge.a2a.AgentInterface.jsonRpc(baseUrl + "/flows/" + name + "/a2a"),
+                        io.omniforge.a2a.AgentInterface.httpJson(baseUrl + "/flows/" + name)),
                 new io.omniforge.a2a.AgentProvider("OmniForge", baseUrl), version, null,
                 new io.omniforge.a2a.AgentCapabilities(true, false, List.of(capability.toExtension(mapper, false)), false),
                 authenticator.schemes(), authenticator.requirements(), List.of("text/plain", "application/json"), List.of("text/plain", "application/json"),

@@ -364,7 +364,7 @@ public class TaskManager implements A2aService {
                 new OrchestrationCapability.Limits(orchestrationConfigMaxAgents(), null, null),
                 registry.list().stream().map(a -> a.name()).toList());
         return new AgentCard(config.name(), config.description(),
-                List.of(AgentInterface.jsonRpc(baseUrl + api.jsonRpcPath())),
+                List.of(AgentInterface.jsonRpc(baseUrl + api.jsonRpcPath()), AgentInterface.httpJson(baseUrl)),
                 new AgentProvider("OmniForge", baseUrl),
                 config.version(), null,
                 new AgentCapabilities(true, false, List.of(capability.toExtension(mapper, false)), false),

@@ -185,6 +185,62 @@ public final class A2aSchema {
         }
     }
 
+    /**
+     * Checks an error body of the HTTP+JSON binding (section 11.6; google.rpc.Status, which the schema does not have, so
+     * this is by hand): only {@code error}, whose {@code code} is {@code httpStatus}, whose {@code status} is a
+     * google.rpc.Code name (UPPER_SNAKE_CASE), whose {@code message} is a non-empty string, and whose {@code details}
+     * is a non-empty array of {@code google.rpc.ErrorInfo} with the A2A domain. Fails listing every problem.
+     */
+    public static void assertValidHttpError(JsonNode body, int httpStatus) {
+        List<String> problems = new ArrayList<>();
+        if (body == null || !body.isObject()) {
+            fail("an HTTP+JSON error body must be a JSON object, got: " + body);
+        }
+        body.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("error")) {
+                problems.add("unexpected member " + f + " beside error");
+            }
+        });
+        JsonNode error = body.get("error");
+        if (error == null || !error.isObject()) {
+            problems.add("error must be an object, got " + error);
+        } else {
+            error.fieldNames().forEachRemaining(f -> {
+                if (!List.of("code", "status", "message", "details").contains(f)) {
+                    problems.add("unexpected member error." + f);
+                }
+            });
+            JsonNode code = error.get("code");
+            if (code == null || !code.isIntegralNumber() || code.asInt() != httpStatus) {
+                problems.add("error.code must be the HTTP status " + httpStatus + ", got " + code);
+            }
+            JsonNode status = error.get("status");
+            if (status == null || !status.isTextual() || !status.asText().matches("[A-Z]+(_[A-Z]+)*")) {
+                problems.add("error.status must be a google.rpc.Code name, got " + status);
+            }
+            JsonNode message = error.get("message");
+            if (message == null || !message.isTextual() || message.asText().isBlank()) {
+                problems.add("error.message must be a non-empty string, got " + message);
+            }
+            JsonNode details = error.get("details");
+            if (details == null || !details.isArray() || details.isEmpty()) {
+                problems.add("error.details must be a non-empty array, got " + details);
+            } else {
+                for (int i = 0; i < details.size(); i++) {
+                    checkErrorInfo("error.details[" + i + "]", details.get(i), problems);
+                    if (!A2aError.DOMAIN.equals(details.get(i).path("domain").asText())) {
+                        problems.add("error.details[" + i + "].domain must be " + A2aError.DOMAIN);
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new AssertionError("not a valid HTTP+JSON error body (" + problems.size() + " problem"
+                    + (problems.size() == 1 ? "" : "s") + "):\n  - " + String.join("\n  - ", problems)
+                    + "\npayload: " + pretty(body));
+        }
+    }
+
     private static void checkErrorInfo(String where, JsonNode info, List<String> problems) {
         if (!info.isObject()) {
             problems.add(where + " must be an object, got " + info);
