@@ -83,6 +83,16 @@ final class TaskRun {
      * it (then it is the agent's answer: a reply answered by one Task, a GetTask). Null once anything follows it.
      */
     private TaskStatus heldStatus;
+    /**
+     * How the client's first message of this task is answered: with null once the answer is the task (the agent's
+     * first event is anything but a Message, or the task has other events), with the agent's Message once the turn
+     * that Message ended is stored (then the client never sees the task). Completed normally only, once.
+     */
+    private final CompletableFuture<Message> opening = new CompletableFuture<>();
+    /** Whether the agent's first event has been looked at for {@link #opening}. */
+    private boolean openingSeen;
+    /** The agent's Message as the client gets it, when its first event is one that may answer alone. */
+    private Message direct;
 
     /** Ends the following of an agent on purpose (not a failure). */
     private static final class StopFollowing extends RuntimeException {
@@ -136,6 +146,22 @@ final class TaskRun {
         return failure;
     }
 
+    /**
+     * Completes once it is known how the client's first message of this task is answered: with the agent's Message
+     * (re-keyed to the orchestrator's context, without a task id, marked with the agent) when the agent answered with
+     * one and that turn is stored, else with null: the answer is the task. See docs/ARCHITECTURE.md, "An agent that
+     * answers with a Message".
+     */
+    Uni<Message> opening() {
+        // A copy: a caller that goes away cancels its copy, never the run's own future.
+        return Uni.createFrom().completionStage(opening.copy());
+    }
+
+    /** The agent's Message that answers the client instead of the task, once its turn is stored; else null. */
+    Message directAnswer() {
+        return opening.isDone() ? opening.getNow(null) : null;
+    }
+
     /** The task's creation failed: the run stops (an orchestration's legs are canceled) and leaves. */
     void abandon(Throwable f) {
         broken(f);
@@ -155,6 +181,7 @@ final class TaskRun {
             cancelPending = remote == null;
         }
         owner.abandoned(this);
+        opening.complete(null);
         turnEnded.complete(false);
         if (remote != null) {
             stopFollowing();
@@ -175,6 +202,7 @@ final class TaskRun {
         }
         stopFollowing();
         owner.abandoned(this);
+        opening.complete(null);
         turnEnded.complete(false);
     }
 
@@ -195,6 +223,7 @@ final class TaskRun {
         LOG.infof("task %s: %s; this process stops following agent %s", id(), f.getMessage(), agent);
         stopFollowing();
         owner.abandoned(this);
+        opening.complete(null);
         turnEnded.complete(false);
         TaskRecord known = record();
         owner.store().find(known.tenant(), id())
@@ -250,6 +279,9 @@ final class TaskRun {
         if (from >= batch.size()) {
             return Uni.createFrom().voidItem();
         }
+        if (from == 0) {
+            opens(batch.get(0));
+        }
         int to = from;
         while (to < batch.size() && plain(batch.get(to))) {
             StreamResponse event = batch.get(to++);
@@ -260,6 +292,27 @@ final class TaskRun {
         int next = to == from ? from + 1 : to;
         Uni<Void> step = to == from ? fromDownstream(batch.get(from)) : appendPlain(batch.subList(from, to));
         return step.chain(() -> fromDownstream(batch, next));
+    }
+
+    /**
+     * Looks at the agent's first event for {@link #opening}: a Message that asks for no handoff, as the first event
+     * of a task that has no other event than its creation (no notice, no handoff before it), answers the client on
+     * its own once its turn is stored; anything else makes the task the answer at once.
+     */
+    private void opens(StreamResponse first) {
+        synchronized (this) {
+            if (openingSeen) {
+                return;
+            }
+            openingSeen = true;
+            Message m = first.message();
+            if (m != null && record.lastSeq() == 1 && record.orchestration() == null && !cancelPending
+                    && HandoffRequest.in(first, owner.mapper()).isEmpty()) {
+                direct = m.withIds(record.task().contextId(), null).withMetadata(marked(m.metadata()));
+                return; // the answer once its turn is stored (see append)
+            }
+        }
+        opening.complete(null);
     }
 
     /**
@@ -704,6 +757,7 @@ final class TaskRun {
         }
         boolean ends;
         long previousSeq;
+        Message answer;
         synchronized (this) {
             if (record.task().status().state().isTerminal() || moved) {
                 return Uni.createFrom().voidItem();
@@ -750,6 +804,9 @@ final class TaskRun {
                 endTask = task;
                 endJson = body;
             }
+            // The client's first message is answered by the agent's Message alone only when this write stores the
+            // end of the turn that Message made; any other write makes the task the answer.
+            answer = ends && direct != null && answers(task, direct) ? direct : null;
             String orchestrationJson = stored.orchestration() == null ? null : owner.store().json(stored.orchestration());
             String replyJson = clientReply == null ? null : owner.threads().json(clientReply);
             List<String> toThreadJson = new ArrayList<>(toThread.size());
@@ -788,11 +845,24 @@ final class TaskRun {
                 return;
             }
             owner.router().committed(id(), numbered);
+            if (answer == null) {
+                opening.complete(null);
+            }
             if (ends) {
                 // The turn ends once the handoff that brought the task here is settled (its failure is logged).
-                owner.finished(this).subscribe().with(settled -> turnEnded.complete(true));
+                owner.finished(this).subscribe().with(settled -> {
+                    opening.complete(answer);
+                    turnEnded.complete(true);
+                });
             }
         })));
+    }
+
+    /** Whether {@code task} ended with the agent's Message {@code m}: completed, with it as its status message. */
+    private static boolean answers(Task task, Message m) {
+        Message said = task.status().message();
+        return task.status().state() == TaskState.TASK_STATE_COMPLETED && said != null
+                && said.messageId().equals(m.messageId());
     }
 
     private static String markedAgent(Map<String, Object> metadata) {
