@@ -68,6 +68,11 @@ final class Leg {
     private volatile String remoteContextId;
     private Task seen;
     private Message answer;
+    /**
+     * The status of a snapshot of the agent's task that this leg already follows (a resumed leg's reply, a
+     * resubscription): not a transition, and the agent's answer only if nothing follows it (see {@link #endWithHeld}).
+     */
+    private TaskStatus heldStatus;
 
     /** Told once the agent names its own task, so the orchestration can persist it (a restart cancels it). */
     private final java.util.function.BiConsumer<String, String> named;
@@ -119,7 +124,10 @@ final class Leg {
         return Uni.createFrom().<Void>emitter(emitter -> {
                     io.omniforge.stream.Coalescer<StreamResponse> c = new io.omniforge.stream.Coalescer<>(
                             io.omniforge.stream.Coalescer.AGENT_EVENTS, IN_FLIGHT, StreamResponse::endsTurn, this::handle,
-                            () -> emitter.complete(null), emitter::fail);
+                            () -> {
+                                endWithHeld();
+                                emitter.complete(null);
+                            }, emitter::fail);
                     stream = c;
                     reachedEnd = () -> emitter.complete(null);
                     emitter.onTermination(() -> {
@@ -172,11 +180,17 @@ final class Leg {
         return committed;
     }
 
-    /** One event of the agent: remembered, and re-keyed onto the upstream task (into {@code upstream}). */
+    /**
+     * One event of the agent: remembered, and re-keyed onto the upstream task (into {@code upstream}). A Task for the
+     * agent's task this leg already follows is a snapshot, not a transition: a resumed leg's reply opens with one
+     * that still says INPUT_REQUIRED (the agents of the A2A SDKs do), and so does a resubscription after a break.
+     * Only its artifacts that differ from those already emitted go on, and its state, unless final, is held.
+     */
     private void handle(StreamResponse event, List<StreamResponse> upstream) {
         if (event.artifactUpdate() == null) {
             applyPending();
         }
+        heldStatus = null; // something follows the snapshot: it was not the agent's answer
         TaskState before = seen.status().state();
         if (event.message() != null) {
             Message m = event.message();
@@ -185,10 +199,22 @@ final class Leg {
             upstream.add(artifact(new Artifact("answer", agent, null, m.parts(), null, null), false, true));
         } else if (event.task() != null) {
             Task t = event.task();
+            boolean snapshot = t.id().equals(remoteTaskId);
             remember(t.id(), t.contextId());
-            seen = t;
+            if (snapshot && !t.status().state().isTerminal()) {
+                heldStatus = t.status();
+                seen = t.withStatus(seen.status());
+            } else {
+                seen = t;
+            }
             if (t.artifacts() != null) {
-                t.artifacts().forEach(a -> upstream.add(artifact(a, false, true)));
+                List<Artifact> emitted = snapshot ? sink.artifacts() : List.of();
+                for (Artifact a : t.artifacts()) {
+                    StreamResponse update = artifact(a, false, true);
+                    if (!emitted.contains(update.artifactUpdate().artifact())) {
+                        upstream.add(update);
+                    }
+                }
             }
         } else if (event.statusUpdate() != null) {
             remember(event.statusUpdate().taskId(), event.statusUpdate().contextId());
@@ -203,10 +229,30 @@ final class Leg {
         if (after != before || (event.statusUpdate() != null && event.statusUpdate().status().message() != null)) {
             Message said = event.statusUpdate() != null ? event.statusUpdate().status().message()
                     : event.task() != null ? event.task().status().message() : null;
-            upstream.add(StreamResponse.of(new TaskStatusUpdateEvent(sink.taskId(), sink.contextId(),
-                    new TaskStatus(TaskState.TASK_STATE_WORKING, said == null ? null : rekey(said), Instant.now()),
-                    mark(Map.of("leg", after.name(), "index", index)))));
+            upstream.add(legState(after, said));
         }
+    }
+
+    /** The agent's state (and what it said) as a WORKING update of the upstream task, marked with the agent. */
+    private StreamResponse legState(TaskState state, Message said) {
+        return StreamResponse.of(new TaskStatusUpdateEvent(sink.taskId(), sink.contextId(),
+                new TaskStatus(TaskState.TASK_STATE_WORKING, said == null ? null : rekey(said), Instant.now()),
+                mark(Map.of("leg", state.name(), "index", index))));
+    }
+
+    /**
+     * The agent's answer ended with a snapshot of its task (a reply answered with one Task that asks again, a
+     * GetTask): its state is then the agent's answer, emitted as any state change is. The emission is queued at
+     * once, before whatever the orchestration writes next (the leg does not wait for commits at its end).
+     */
+    private void endWithHeld() {
+        TaskStatus held = heldStatus;
+        heldStatus = null;
+        if (held == null || canceledUnnamed || ended() || !held.state().endsStream()) {
+            return;
+        }
+        seen = seen.withStatus(held);
+        sink.emit(Emission.of(List.of(legState(held.state(), held.message()))));
     }
 
     /** Artifact updates not yet applied to {@link #seen}: a run of them is applied at once (see Task.applyingAll). */

@@ -374,6 +374,11 @@ public class OrchestrationManager {
             }
 
             @Override
+            public List<io.omniforge.a2a.Artifact> artifacts() {
+                return run.sink.artifacts();
+            }
+
+            @Override
             public Uni<Void> emit(Emission e) {
                 return run.sink.emit(e.state() != null ? e : new Emission(e.events(), e.toThread(),
                         new OrchestrationState(run.plan, run.legs(), null), e.taskMetadata()));

@@ -16,6 +16,12 @@ public interface Sink {
     io.omniforge.security.Caller caller();
 
     /**
+     * The upstream task's artifacts as emitted so far (committed or queued): what a leg compares a snapshot of its
+     * agent's task against, so that it sends on only what changed.
+     */
+    java.util.List<io.omniforge.a2a.Artifact> artifacts();
+
+    /**
      * Numbers and queues the emission's write at once, in call order (a later emit is stored after it, whether or
      * not this one has committed yet); the Uni completes once it is committed.
      */

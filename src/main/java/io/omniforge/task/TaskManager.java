@@ -409,21 +409,44 @@ public class TaskManager implements A2aService {
                     // The run does not know the end when another process sharing the store wrote it (a cancel).
                     .onItem().transformToUni(r -> r.task().status().state().endsStream() ? Uni.createFrom().item(r)
                             : store.find(r.tenant(), r.id()).map(found -> found.orElse(r)))
-                    .map(r -> historyLength == null ? run.response(r.task())
-                            : SendMessageResponse.of(r.task().view(historyLength, true)));
+                    .map(r -> {
+                        Message direct = run.directAnswer();
+                        if (direct != null) {
+                            return SendMessageResponse.of(direct); // the agent answered with a Message: so do we
+                        }
+                        return historyLength == null ? run.response(r.task())
+                                : SendMessageResponse.of(r.task().view(historyLength, true));
+                    });
         });
     }
 
     @Override
     public Multi<StreamEvent> sendStreamingMessage(CallContext ctx, SendMessageRequest request) {
         Integer historyLength = request.configuration() == null ? null : request.configuration().historyLength();
-        return start(ctx, request).onItem().transformToMulti(started -> Multi.createBy().concatenating().streams(
-                Multi.createFrom().item(new StreamEvent(started.seq(), StreamResponse.of(started.task().view(historyLength, true)))),
-                router.tail(started.run().id(), started.seq())));
+        return start(ctx, request).onItem().transformToMulti(started -> {
+            Multi<StreamEvent> task = Multi.createBy().concatenating().streams(
+                    Multi.createFrom().item(new StreamEvent(started.seq(), StreamResponse.of(started.task().view(historyLength, true)))),
+                    router.tail(started.run().id(), started.seq()));
+            if (!started.mayAnswerWithMessage()) {
+                return task;
+            }
+            // The first event is the Task or a single Message: which one, the agent's first event says. The stream
+            // of an agent's Message is that Message alone (no id: there is no task to resubscribe to).
+            return started.run().opening().onItem().transformToMulti(direct -> direct == null ? task
+                    : Multi.createFrom().item(StreamEvent.unnumbered(StreamResponse.of(direct))));
+        });
     }
 
-    /** A task created (or resumed) and its agent called; {@code task} and {@code seq} are as of before the call. */
-    record Started(TaskRun run, Task task, long seq) {
+    /**
+     * A task created (or resumed) and its agent called; {@code task} and {@code seq} are as of before the call.
+     * {@code mayAnswerWithMessage}: a new task of one agent, whose client gets the agent's Message instead of the task
+     * when the agent answers with one (see {@link TaskRun#opening}).
+     */
+    record Started(TaskRun run, Task task, long seq, boolean mayAnswerWithMessage) {
+
+        Started(TaskRun run, Task task, long seq) {
+            this(run, task, seq, false);
+        }
     }
 
     private Uni<Started> start(CallContext ctx, SendMessageRequest request) {
@@ -535,7 +558,7 @@ public class TaskManager implements A2aService {
                     AgentMetadata.mark(null, target.name(), Map.of())))), null, null, List.of()))
                     .invoke(callAgent);
         }
-        return stored.map(ignored -> new Started(run, task, 1));
+        return stored.map(ignored -> new Started(run, task, 1, true));
     }
 
     /**

@@ -77,6 +77,22 @@ final class TaskRun {
     private boolean cancelPending;
     /** This run writes nothing more: another process wrote the task, or the task's creation failed. */
     private boolean moved;
+    /**
+     * The status of the snapshot of its task that the agent's answer last opened with (a Task for the task this run
+     * already follows, see {@link #translate}): not a transition, and recorded only if the agent says nothing after
+     * it (then it is the agent's answer: a reply answered by one Task, a GetTask). Null once anything follows it.
+     */
+    private TaskStatus heldStatus;
+    /**
+     * How the client's first message of this task is answered: with null once the answer is the task (the agent's
+     * first event is anything but a Message, or the task has other events), with the agent's Message once the turn
+     * that Message ended is stored (then the client never sees the task). Completed normally only, once.
+     */
+    private final CompletableFuture<Message> opening = new CompletableFuture<>();
+    /** Whether the agent's first event has been looked at for {@link #opening}. */
+    private boolean openingSeen;
+    /** The agent's Message as the client gets it, when its first event is one that may answer alone. */
+    private Message direct;
 
     /** Ends the following of an agent on purpose (not a failure). */
     private static final class StopFollowing extends RuntimeException {
@@ -130,6 +146,22 @@ final class TaskRun {
         return failure;
     }
 
+    /**
+     * Completes once it is known how the client's first message of this task is answered: with the agent's Message
+     * (re-keyed to the orchestrator's context, without a task id, marked with the agent) when the agent answered with
+     * one and that turn is stored, else with null: the answer is the task. See docs/ARCHITECTURE.md, "An agent that
+     * answers with a Message".
+     */
+    Uni<Message> opening() {
+        // A copy: a caller that goes away cancels its copy, never the run's own future.
+        return Uni.createFrom().completionStage(opening.copy());
+    }
+
+    /** The agent's Message that answers the client instead of the task, once its turn is stored; else null. */
+    Message directAnswer() {
+        return opening.isDone() ? opening.getNow(null) : null;
+    }
+
     /** The task's creation failed: the run stops (an orchestration's legs are canceled) and leaves. */
     void abandon(Throwable f) {
         broken(f);
@@ -149,6 +181,7 @@ final class TaskRun {
             cancelPending = remote == null;
         }
         owner.abandoned(this);
+        opening.complete(null);
         turnEnded.complete(false);
         if (remote != null) {
             stopFollowing();
@@ -169,6 +202,7 @@ final class TaskRun {
         }
         stopFollowing();
         owner.abandoned(this);
+        opening.complete(null);
         turnEnded.complete(false);
     }
 
@@ -189,6 +223,7 @@ final class TaskRun {
         LOG.infof("task %s: %s; this process stops following agent %s", id(), f.getMessage(), agent);
         stopFollowing();
         owner.abandoned(this);
+        opening.complete(null);
         turnEnded.complete(false);
         TaskRecord known = record();
         owner.store().find(known.tenant(), id())
@@ -244,6 +279,9 @@ final class TaskRun {
         if (from >= batch.size()) {
             return Uni.createFrom().voidItem();
         }
+        if (from == 0) {
+            opens(batch.get(0));
+        }
         int to = from;
         while (to < batch.size() && plain(batch.get(to))) {
             StreamResponse event = batch.get(to++);
@@ -254,6 +292,27 @@ final class TaskRun {
         int next = to == from ? from + 1 : to;
         Uni<Void> step = to == from ? fromDownstream(batch.get(from)) : appendPlain(batch.subList(from, to));
         return step.chain(() -> fromDownstream(batch, next));
+    }
+
+    /**
+     * Looks at the agent's first event for {@link #opening}: a Message that asks for no handoff, as the first event
+     * of a task that has no other event than its creation (no notice, no handoff before it), answers the client on
+     * its own once its turn is stored; anything else makes the task the answer at once.
+     */
+    private void opens(StreamResponse first) {
+        synchronized (this) {
+            if (openingSeen) {
+                return;
+            }
+            openingSeen = true;
+            Message m = first.message();
+            if (m != null && record.lastSeq() == 1 && record.orchestration() == null && !cancelPending
+                    && HandoffRequest.in(first, owner.mapper()).isEmpty()) {
+                direct = m.withIds(record.task().contextId(), null).withMetadata(marked(m.metadata()));
+                return; // the answer once its turn is stored (see append)
+            }
+        }
+        opening.complete(null);
     }
 
     /**
@@ -276,13 +335,17 @@ final class TaskRun {
 
     /** Plain events, translated and written together. */
     private Uni<Void> appendPlain(List<StreamResponse> events) {
-        Task current = record().task();
+        Task current;
+        synchronized (this) {
+            current = record.task();
+            heldStatus = null; // the agent went on after its snapshot: the snapshot was not its answer
+        }
         List<StreamResponse> upstream = new ArrayList<>(events.size());
         List<Message> agentMessages = new ArrayList<>(1);
         String remoteTask = null;
         String remoteContext = null;
         for (StreamResponse event : events) {
-            Translated t = translate(event, current);
+            Translated t = translate(event, current, null);
             upstream.addAll(t.upstream());
             agentMessages.addAll(t.agentMessages());
             remoteTask = t.remoteTask() == null ? remoteTask : t.remoteTask();
@@ -343,8 +406,11 @@ final class TaskRun {
 
     private Uni<Void> fromDownstream(StreamResponse event) {
         Task current;
+        String following;
         synchronized (this) {
             current = record.task();
+            following = record.remoteTaskId();
+            heldStatus = null; // whatever comes after a snapshot: the snapshot was not the agent's answer
             if (cancelPending) {
                 String remote = remoteTaskOf(event);
                 if (remote != null) {
@@ -355,15 +421,19 @@ final class TaskRun {
                 return Uni.createFrom().voidItem();
             }
         }
-        Translated t = translate(event, current);
+        Translated t = translate(event, current, following);
         List<StreamResponse> upstream = t.upstream();
         List<Message> agentMessages = t.agentMessages();
         String remoteTask = t.remoteTask();
         String remoteContext = t.remoteContext();
-        HandoffRequest asked = HandoffRequest.in(event, owner.mapper()).orElse(null);
+        // A snapshot of the task already followed asks for a handoff only with what it adds (a new artifact, a final
+        // status message): what it repeats was looked at when it first came.
+        HandoffRequest asked = (t.snapshot() ? upstream.stream().map(r -> HandoffRequest.in(r, owner.mapper()))
+                .flatMap(java.util.Optional::stream).findFirst() : HandoffRequest.in(event, owner.mapper())).orElse(null);
         StreamResponse held = null;
         HandoffRecord activating = null;
         synchronized (this) {
+            heldStatus = t.held();
             if (asked != null) {
                 pendingHandoff = asked;
             }
@@ -402,28 +472,49 @@ final class TaskRun {
                 .chain(() -> owner.handOff(this, request, finalStatus));
     }
 
-    /** An agent's event as this task's events, with the agent's own ids and the messages the thread records. */
+    /**
+     * An agent's event as this task's events, with the agent's own ids and the messages the thread records;
+     * {@code snapshot} when it is a Task for the task already followed, and {@code held} its status when that is
+     * not final (see {@link #heldStatus}).
+     */
     private record Translated(List<StreamResponse> upstream, String remoteTask, String remoteContext,
-            List<Message> agentMessages) {
+            List<Message> agentMessages, boolean snapshot, TaskStatus held) {
     }
 
-    private Translated translate(StreamResponse event, Task current) {
+    /**
+     * {@code following}: the agent's task this run already follows, if any. A Task event for that task is a
+     * snapshot, not a transition: a reply's answer opens with one (still saying INPUT_REQUIRED: the agents of the
+     * A2A SDKs do), and so does a resubscription after a break. Its artifacts go on only where they differ from the
+     * ones recorded under the same id; its state, unless final, is held, and becomes the task's only if the agent
+     * says nothing after it. A Task for a task not yet followed (an agent's first answer) is taken as it is.
+     */
+    private Translated translate(StreamResponse event, Task current, String following) {
         String taskId = current.id();
         String contextId = current.contextId();
         List<StreamResponse> upstream = new ArrayList<>(2);
         String remoteTask = null;
         String remoteContext = null;
         List<Message> agentMessages = new ArrayList<>(1);
+        boolean snapshot = false;
+        TaskStatus held = null;
         if (event.task() != null) {
             Task t = event.task();
             remoteTask = t.id();
             remoteContext = t.contextId();
+            snapshot = t.id().equals(following);
             if (t.artifacts() != null) {
-                t.artifacts().forEach(a -> upstream.add(StreamResponse.of(new TaskArtifactUpdateEvent(taskId, contextId,
-                        mark(a), false, true, marked(null)))));
+                for (Artifact a : t.artifacts()) {
+                    Artifact marked = mark(a);
+                    if (!snapshot || !recorded(current, marked)) {
+                        upstream.add(StreamResponse.of(new TaskArtifactUpdateEvent(taskId, contextId, marked, false, true,
+                                marked(null))));
+                    }
+                }
             }
             TaskStatus status = rekey(t.status(), taskId, contextId);
-            if (status.state() != current.status().state() || status.message() != null || status.state().endsStream()) {
+            if (snapshot && !status.state().isTerminal()) {
+                held = status;
+            } else if (status.state() != current.status().state() || status.message() != null || status.state().endsStream()) {
                 upstream.add(StreamResponse.of(new TaskStatusUpdateEvent(taskId, contextId, status, marked(null))));
             }
         } else if (event.message() != null) {
@@ -451,7 +542,20 @@ final class TaskRun {
                 agentMessages.add(r.statusUpdate().status().message());
             }
         }
-        return new Translated(upstream, remoteTask, remoteContext, agentMessages);
+        return new Translated(upstream, remoteTask, remoteContext, agentMessages, snapshot, held);
+    }
+
+    /** Whether {@code task} already holds {@code artifact}, as it is, under its id. */
+    private static boolean recorded(Task task, Artifact artifact) {
+        if (task.artifacts() == null) {
+            return false;
+        }
+        for (Artifact a : task.artifacts()) {
+            if (a.artifactId().equals(artifact.artifactId())) {
+                return a.equals(artifact);
+            }
+        }
+        return false;
     }
 
     /** Ends the hand-over of a task that stays with its agent: the held final status, with a note saying why. */
@@ -509,11 +613,28 @@ final class TaskRun {
     }
 
     private void agentDone() {
+        TaskStatus held;
+        Task current;
         synchronized (this) {
             downstream = null;
-            if (record.task().status().state().endsStream()) {
+            current = record.task();
+            if (current.status().state().endsStream()) {
                 return;
             }
+            held = heldStatus;
+            heldStatus = null;
+        }
+        if (held != null && held.state().endsStream()) {
+            // The agent's answer ended with its snapshot: that is its answer (a reply answered with one Task that
+            // asks again), recorded now as the transition it then is.
+            append(List.of(StreamResponse.of(new TaskStatusUpdateEvent(current.id(), current.contextId(), held,
+                    marked(null)))), null, null, held.message() == null ? List.of() : List.of(held.message()))
+                    .subscribe().with(v -> { }, Correlation.wrap(correlation, (Throwable f) -> {
+                        if (!(f instanceof StoreConflictException)) { // else another process wrote it: see moved()
+                            LOG.errorf(f, "task %s: recording the state its agent ended with failed", current.id());
+                        }
+                    }));
+            return;
         }
         failWith(new AgentException(AgentException.Kind.INVALID_RESPONSE, agent, A2aError.INVALID_AGENT_RESPONSE,
                 "agent '" + agent + "' ended its stream before the task reached a final or interrupted state", null));
@@ -575,6 +696,12 @@ final class TaskRun {
             }
 
             @Override
+            public List<Artifact> artifacts() {
+                List<Artifact> artifacts = record().task().artifacts();
+                return artifacts == null ? List.of() : artifacts;
+            }
+
+            @Override
             public Uni<Void> emit(Emission e) {
                 return append(e.events(), null, null, e.toThread(), null, e.state(), e.taskMetadata());
             }
@@ -630,6 +757,7 @@ final class TaskRun {
         }
         boolean ends;
         long previousSeq;
+        Message answer;
         synchronized (this) {
             if (record.task().status().state().isTerminal() || moved) {
                 return Uni.createFrom().voidItem();
@@ -676,6 +804,9 @@ final class TaskRun {
                 endTask = task;
                 endJson = body;
             }
+            // The client's first message is answered by the agent's Message alone only when this write stores the
+            // end of the turn that Message made; any other write makes the task the answer.
+            answer = ends && direct != null && answers(task, direct) ? direct : null;
             String orchestrationJson = stored.orchestration() == null ? null : owner.store().json(stored.orchestration());
             String replyJson = clientReply == null ? null : owner.threads().json(clientReply);
             List<String> toThreadJson = new ArrayList<>(toThread.size());
@@ -714,11 +845,24 @@ final class TaskRun {
                 return;
             }
             owner.router().committed(id(), numbered);
+            if (answer == null) {
+                opening.complete(null);
+            }
             if (ends) {
                 // The turn ends once the handoff that brought the task here is settled (its failure is logged).
-                owner.finished(this).subscribe().with(settled -> turnEnded.complete(true));
+                owner.finished(this).subscribe().with(settled -> {
+                    opening.complete(answer);
+                    turnEnded.complete(true);
+                });
             }
         })));
+    }
+
+    /** Whether {@code task} ended with the agent's Message {@code m}: completed, with it as its status message. */
+    private static boolean answers(Task task, Message m) {
+        Message said = task.status().message();
+        return task.status().state() == TaskState.TASK_STATE_COMPLETED && said != null
+                && said.messageId().equals(m.messageId());
     }
 
     private static String markedAgent(Map<String, Object> metadata) {

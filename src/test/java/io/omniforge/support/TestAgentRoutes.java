@@ -21,12 +21,17 @@ final class TestAgentRoutes {
 
     /** The same card, declaring {@code extensions} (a JSON array of AgentExtension) under its capabilities. */
     static void card(Router router, String path, String name, String description, String extensions) {
+        card(router, path, name, description, extensions, true);
+    }
+
+    /** The card of an agent that streams or not ({@code capabilities.streaming}), with {@code extensions} or none. */
+    static void card(Router router, String path, String name, String description, String extensions, boolean streaming) {
         router.get(path + "/.well-known/agent-card.json").handler(ctx -> ctx.response()
                 .putHeader("Content-Type", "application/json")
                 .end("{\"name\":\"" + name + "\",\"description\":\"" + description + "\",\"version\":\"1\","
                         + "\"supportedInterfaces\":[{\"url\":\"http://" + ctx.request().host() + path + "/a2a\","
                         + "\"protocolBinding\":\"JSONRPC\",\"protocolVersion\":\"1.0\"}],"
-                        + "\"capabilities\":{\"streaming\":true" + (extensions == null ? "" : ",\"extensions\":" + extensions)
+                        + "\"capabilities\":{\"streaming\":" + streaming + (extensions == null ? "" : ",\"extensions\":" + extensions)
                         + "},\"skills\":[]}"));
     }
 
