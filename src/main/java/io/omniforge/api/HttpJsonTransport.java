@@ -1,6 +1,5 @@
 package io.omniforge.api;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +19,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -293,24 +291,12 @@ public class HttpJsonTransport {
         writeJson(ctx, status, ApiError.of(status, e));
     }
 
+    private static final byte[] SERIALIZATION_FAILED = ("{\"error\":{\"code\":500,\"status\":\"INTERNAL\","
+            + "\"message\":\"Internal error\",\"details\":[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\","
+            + "\"reason\":\"INTERNAL_ERROR\",\"domain\":\"a2a-protocol.org\"}]}}").getBytes(StandardCharsets.UTF_8);
+
     private void writeJson(RoutingContext ctx, int status, Object value) {
-        HttpServerResponse response = ctx.response();
-        if (response.ended() || response.closed()) {
-            return;
-        }
-        byte[] bytes;
-        try {
-            bytes = mapper.writeValueAsBytes(value);
-        } catch (JsonProcessingException e) {
-            LOG.error("could not serialize a response", e);
-            status = 500;
-            bytes = ("{\"error\":{\"code\":500,\"status\":\"INTERNAL\",\"message\":\"Internal error\",\"details\":"
-                    + "[{\"@type\":\"type.googleapis.com/google.rpc.ErrorInfo\",\"reason\":\"INTERNAL_ERROR\","
-                    + "\"domain\":\"a2a-protocol.org\"}]}}").getBytes(StandardCharsets.UTF_8);
-        }
-        response.setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, responseType(ctx.request()))
-                .end(Buffer.buffer(bytes));
+        rpc.writeJson(ctx.response(), status, value, responseType(ctx.request()), SERIALIZATION_FAILED);
     }
 
     /**

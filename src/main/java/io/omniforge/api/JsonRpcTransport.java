@@ -546,7 +546,19 @@ public class JsonRpcTransport {
                 java.util.Map.of("reference", ref), null);
     }
 
+    private static final byte[] SERIALIZATION_FAILED =
+            "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":\"Internal error\"}}"
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     void writeJson(HttpServerResponse response, int status, Object value) {
+        writeJson(response, status, value, "application/json", SERIALIZATION_FAILED);
+    }
+
+    /**
+     * {@code value} as JSON with {@code status} and {@code contentType}, unless the response is over; a value that
+     * cannot be serialized is logged and answered 500 with {@code fallback}. Both bindings answer here.
+     */
+    void writeJson(HttpServerResponse response, int status, Object value, String contentType, byte[] fallback) {
         if (response.ended() || response.closed()) {
             return;
         }
@@ -556,11 +568,10 @@ public class JsonRpcTransport {
         } catch (JsonProcessingException e) {
             LOG.error("could not serialize a response", e);
             status = 500;
-            bytes = "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":\"Internal error\"}}"
-                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            bytes = fallback;
         }
         response.setStatusCode(status)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CONTENT_TYPE, contentType)
                 .end(Buffer.buffer(bytes));
     }
 
