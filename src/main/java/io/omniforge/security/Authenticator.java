@@ -24,6 +24,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jose4j.jwt.consumer.ErrorCodeValidator;
+import org.jose4j.jwt.consumer.ErrorCodes;
+import org.jose4j.jwt.consumer.InvalidJwtException;
 
 /**
  * Turns an {@code Authorization} header into a {@link Caller}. {@code Bearer <token>} is a JWT when it has the
@@ -131,7 +134,7 @@ public class Authenticator {
         try {
             jwt = jwtParser.get().parse(token);
         } catch (ParseException | RuntimeException e) {
-            throw policy.unauthenticated("jwt", "the JWT is not valid: " + reason(e, token), path);
+            throw policy.unauthenticated("jwt", "the JWT is not valid: " + reason(e), path);
         }
         String tenant = text(jwt.getClaim(config.jwt().tenantClaim()));
         if (tenant == null || tenant.isBlank()) {
@@ -196,19 +199,33 @@ public class Authenticator {
         return URLDecoder.decode(s, StandardCharsets.UTF_8);
     }
 
-    /** The root cause, without the token (a parser's message may quote it): what failed, never what was sent. */
-    private static String reason(Throwable e, String token) {
-        Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
-        }
-        String m = t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName();
-        for (String piece : token.split("\\.")) {
-            if (piece.length() > 8) {
-                m = m.replace(piece, "...");
+    /**
+     * Why a JWT was refused, in fixed words: never the parser's message, which quotes the token's claims (a subject,
+     * an e-mail). jose4j's error codes say what failed; anything else is "could not be verified".
+     */
+    static String reason(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InvalidJwtException invalid) {
+                for (ErrorCodeValidator.Error error : invalid.getErrorDetails()) {
+                    String why = switch (error.getErrorCode()) {
+                        case ErrorCodes.EXPIRED -> "it has expired";
+                        case ErrorCodes.NOT_YET_VALID, ErrorCodes.ISSUED_AT_INVALID_FUTURE -> "it is not valid yet";
+                        case ErrorCodes.EXPIRATION_MISSING -> "it has no expiry ('exp')";
+                        case ErrorCodes.EXPIRATION_TOO_FAR_IN_FUTURE, ErrorCodes.ISSUED_AT_INVALID_PAST ->
+                                "its lifetime is longer than allowed";
+                        case ErrorCodes.ISSUER_INVALID, ErrorCodes.ISSUER_MISSING -> "it is not from the expected issuer";
+                        case ErrorCodes.AUDIENCE_INVALID, ErrorCodes.AUDIENCE_MISSING -> "it is not for this audience";
+                        case ErrorCodes.SIGNATURE_INVALID, ErrorCodes.SIGNATURE_MISSING -> "its signature does not verify";
+                        case ErrorCodes.JSON_INVALID, ErrorCodes.MALFORMED_CLAIM -> "it is malformed";
+                        default -> null;
+                    };
+                    if (why != null) {
+                        return why;
+                    }
+                }
             }
         }
-        return m.length() > 300 ? m.substring(0, 300) + "..." : m;
+        return "it could not be verified (format, signature, issuer or lifetime)";
     }
 
     private static String text(Object claim) {

@@ -227,9 +227,48 @@ class SecurityTest {
 
             assertTrue(logs.lines().stream().anyMatch(l -> "auth.denied".equals(l.mdc().get("event"))
                     && "api_key".equals(l.mdc().get("scheme"))), "an auth.denied audit event");
+            assertTrue(logs.lines().stream().anyMatch(l -> "auth.denied".equals(l.mdc().get("event"))
+                    && "jwt".equals(l.mdc().get("scheme"))), "an auth.denied audit event for the JWTs");
             for (LogCapture.Line line : logs.lines()) {
                 assertFalse(line.all().contains(wrongKey), "the presented key was logged: " + line);
                 assertFalse(line.all().contains(expired.substring(expired.lastIndexOf('.'))), "a token was logged: " + line);
+            }
+        }
+    }
+
+    @Test
+    void aRefusedJwtSaysWhyButNeverWhatItHolds() throws Exception {
+        String email = "jane.doe." + UUID.randomUUID() + "@example.test";
+        Map<String, Object> expired = claims("tenant-a", List.of("user"), -600);
+        Map<String, Object> elsewhere = claims("tenant-a", List.of("user"), 600);
+        elsewhere.put("iss", "https://elsewhere.test");
+        Map<String, Object> early = claims("tenant-a", List.of("user"), 7200);
+        early.put("nbf", System.currentTimeMillis() / 1000 + 3600);
+        Map<Map<String, Object>, String> why = new LinkedHashMap<>();
+        why.put(expired, "expired");
+        why.put(elsewhere, "issuer");
+        why.put(early, "not valid yet");
+        try (LogCapture logs = LogCapture.install()) {
+            for (Map.Entry<Map<String, Object>, String> c : why.entrySet()) {
+                c.getKey().put("email", email);
+                c.getKey().put("sub", email);
+                String token = jwt(c.getKey());
+                Response r = rpc(token, "ListTasks", Map.of());
+                assertEquals(401, r.statusCode(), r.asString());
+                String message = Rpc.read(r.asString()).at("/error/message").asText();
+                assertTrue(message.contains(c.getValue()), "says why (" + c.getValue() + "): " + message);
+                Response api = as(token).get("/api/v1/threads");
+                assertEquals(401, api.statusCode());
+                for (String body : List.of(r.asString(), api.asString())) {
+                    assertFalse(body.contains(email) || body.contains("jane.doe") || body.contains("tenant-a")
+                            || body.contains("elsewhere.test"), "a claim was echoed: " + body);
+                }
+            }
+            List<LogCapture.Line> denied = logs.lines().stream()
+                    .filter(l -> "auth.denied".equals(l.mdc().get("event"))).toList();
+            assertFalse(denied.isEmpty(), "auth.denied audit events");
+            for (LogCapture.Line line : logs.lines()) {
+                assertFalse(line.all().contains("jane.doe"), "a claim was logged: " + line);
             }
         }
     }
