@@ -78,6 +78,10 @@ final class Rules {
                         Rule.Spans.where(t -> t.contains("sk-")), (t, s, e) -> has(t, s + 3, e, Character::isDigit) && has(t, s + 3, e, Character::isLetter) ? e : -1),
                 new Rule(GOOGLE_API_KEY, Pattern.compile("(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])"),
                         Rule.Spans.where(t -> t.contains("AIza")), Rule.Check.ANY),
+                // The password of a URL's userinfo, whatever the host (a name, an IP, localhost, [::1]):
+                // postgresql://admin:<pw>@10.20.30.40/app. The user stays; an empty user (redis://:pw@host) too.
+                new Rule(PASSWORD, Pattern.compile("(?i)(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,30}+://[^\\s:/?#@\\[\\]\"'<>]{0,128}+"
+                        + ":(?<redact>[^\\s/?#@\\[\\]\"'<>]{1,256}+)@"), Rule.Spans.where(t -> t.contains("://")), Rule.Check.ANY),
                 new Rule(BEARER_TOKEN, Pattern.compile("(?i)(?<![a-z0-9])bearer\\s{1,5}+(?<redact>[a-z0-9._~+/-]{8,}+=*+)"),
                         t -> wordAfter(t, "bearer"), Rules::tokenLike),
                 // key="value" and key='value' (JSON, YAML, code): any value.

@@ -47,7 +47,7 @@ class SanitizerCanaryTest {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Map<String, Integer> ONE_OF_EACH = Map.of("AWS_ACCESS_KEY", 1, "EMAIL", 1, "GITHUB_TOKEN", 1,
-            "TICKET", 1);
+            "TICKET", 1, "PASSWORD", 1);
 
     @Inject
     AgentInbox inbox;
@@ -56,7 +56,9 @@ class SanitizerCanaryTest {
     private final String github = "ghp_" + random("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 36);
     private final String email = "canary." + random("abcdef0123456789", 12) + "@example.com";
     private final String ticket = "TCK-" + random("0123456789", 6);
-    private final List<String> canaries = List.of(aws, github, email, ticket);
+    // A password in a URL whose host is an IP: no e-mail rule can take it for an address.
+    private final String dbPassword = "Pw" + random("abcdefghijklmnopqrstuvwxyz0123456789", 14);
+    private final List<String> canaries = List.of(aws, github, email, ticket, dbPassword);
     private LogCapture logs;
     private long mark;
 
@@ -93,7 +95,8 @@ class SanitizerCanaryTest {
     }
 
     private String secrets() {
-        return "my e-mail is " + email + ", my key " + aws + ", my token " + github + ", ticket " + ticket;
+        return "my e-mail is " + email + ", my key " + aws + ", my token " + github + ", ticket " + ticket
+                + ", my database postgresql://admin:" + dbPassword + "@10.20.30.40:5432/app";
     }
 
     private String received(String agent) {
@@ -139,7 +142,7 @@ class SanitizerCanaryTest {
         send(m);
 
         assertTrue(received("triage").contains(email), "triage, which the client talks to, gets the client's message");
-        assertSanitized("billing", received("billing"), "AWS_ACCESS_KEY", "GITHUB_TOKEN", "EMAIL", "TICKET");
+        assertSanitized("billing", received("billing"), "AWS_ACCESS_KEY", "GITHUB_TOKEN", "EMAIL", "TICKET", "PASSWORD");
 
         JsonNode history = Rpc.read(given().get("/api/v1/threads/" + context + "/handoffs").then().statusCode(200)
                 .extract().asString());
@@ -157,8 +160,8 @@ class SanitizerCanaryTest {
         assertEquals("triage", audit.get("from"));
         assertEquals("billing", audit.get("to"));
         assertEquals("standard", audit.get("trust"));
-        assertEquals("AWS_ACCESS_KEY:1,EMAIL:1,GITHUB_TOKEN:1,TICKET:1", audit.get("kinds"));
-        assertEquals("4", audit.get("redactions"));
+        assertEquals("AWS_ACCESS_KEY:1,EMAIL:1,GITHUB_TOKEN:1,PASSWORD:1,TICKET:1", audit.get("kinds"));
+        assertEquals("5", audit.get("redactions"));
         assertEquals(toBilling.path("id").asText(), audit.get(Correlation.HANDOFF_ID));
         assertEquals(toBilling.path("taskId").asText(), audit.get(Correlation.TASK_ID));
         assertEquals(before + 1, Metrics.value(Metrics.scrape(), "omniforge_sanitizer_redactions_total", Map.of("kind", "EMAIL")));
@@ -169,7 +172,7 @@ class SanitizerCanaryTest {
         JsonNode task = send(orchestrated(secrets(), Map.of("strategy", "sequential", "agents", List.of("echo", "billing"))));
 
         assertTrue(received("echo").contains(aws), "the first stage gets the client's message");
-        assertSanitized("billing", received("billing"), "AWS_ACCESS_KEY", "GITHUB_TOKEN", "EMAIL", "TICKET");
+        assertSanitized("billing", received("billing"), "AWS_ACCESS_KEY", "GITHUB_TOKEN", "EMAIL", "TICKET", "PASSWORD");
 
         JsonNode entry = task.path("metadata").path(Rpc.AGENT_KEY);
         JsonNode legs = entry.path("legs");
@@ -186,7 +189,7 @@ class SanitizerCanaryTest {
         JsonNode task = send(orchestrated("please forward: " + secrets(), Map.of("strategy", "parallel",
                 "agents", List.of("echo", "triage"), "synthesis", "delegate", "synthesizer", "billing")));
 
-        assertSanitized("billing", received("billing"), "AWS_ACCESS_KEY", "GITHUB_TOKEN", "EMAIL", "TICKET");
+        assertSanitized("billing", received("billing"), "AWS_ACCESS_KEY", "GITHUB_TOKEN", "EMAIL", "TICKET", "PASSWORD");
         JsonNode legs = task.path("metadata").path(Rpc.AGENT_KEY).path("legs");
         assertEquals("billing", legs.get(2).path("agent").asText(), legs.toString());
         assertEquals(ONE_OF_EACH, counts(legs.get(2).path("redactions")), legs.toString());
@@ -207,11 +210,11 @@ class SanitizerCanaryTest {
         next.put("contextId", context);
         send(next);
 
-        assertSanitized("billing", received("billing"), "AWS_ACCESS_KEY", "GITHUB_TOKEN", "EMAIL", "TICKET");
+        assertSanitized("billing", received("billing"), "AWS_ACCESS_KEY", "GITHUB_TOKEN", "EMAIL", "TICKET", "PASSWORD");
         JsonNode history = Rpc.read(given().get("/api/v1/threads/" + context + "/handoffs").then().statusCode(200)
                 .extract().asString());
         // The transcript holds the user's message and echo's answer: each canary twice.
-        assertEquals(Map.of("AWS_ACCESS_KEY", 2, "EMAIL", 2, "GITHUB_TOKEN", 2, "TICKET", 2),
+        assertEquals(Map.of("AWS_ACCESS_KEY", 2, "EMAIL", 2, "GITHUB_TOKEN", 2, "TICKET", 2, "PASSWORD", 2),
                 counts(history.get(0).path("redactions")), history.toString());
     }
 
