@@ -22,7 +22,8 @@ public enum A2aError {
     VERSION_NOT_SUPPORTED(-32009, "VERSION_NOT_SUPPORTED", 400, "Protocol version not supported"),
     // Not in the A2A table (which leaves authentication errors to the implementation): ours, in the server range.
     UNAUTHENTICATED(-32050, "UNAUTHENTICATED", 401, "Authentication required"),
-    PERMISSION_DENIED(-32051, "PERMISSION_DENIED", 403, "Permission denied");
+    PERMISSION_DENIED(-32051, "PERMISSION_DENIED", 403, "Permission denied"),
+    RATE_LIMITED(-32052, "RATE_LIMITED", 429, "Too many requests");
 
     public static final String DOMAIN = "a2a-protocol.org";
 
@@ -64,6 +65,7 @@ public enum A2aError {
                     "FAILED_PRECONDITION";
             case UNAUTHENTICATED -> "UNAUTHENTICATED";
             case PERMISSION_DENIED -> "PERMISSION_DENIED";
+            case RATE_LIMITED -> "RESOURCE_EXHAUSTED";
         };
     }
 

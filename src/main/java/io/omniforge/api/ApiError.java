@@ -18,7 +18,12 @@ public record ApiError(Body error) {
 
     /** An A2A error as the HTTP+JSON binding writes it: its status name, message, reason and metadata. */
     public static ApiError of(int code, io.omniforge.a2a.A2aException e) {
-        return new ApiError(new Body(code, e.error().statusName(), e.getMessage(),
+        return of(code, e.error().statusName(), e);
+    }
+
+    /** An A2A error with another {@code status} name (the management API's are the HTTP status's). */
+    public static ApiError of(int code, String status, io.omniforge.a2a.A2aException e) {
+        return new ApiError(new Body(code, status, e.getMessage(),
                 List.of(ErrorInfo.of(e.error().reason(), e.metadata().isEmpty() ? null : e.metadata()))));
     }
 }

@@ -8,6 +8,7 @@ import io.omniforge.security.AccessPolicy;
 import io.omniforge.security.Authenticator;
 import io.omniforge.security.Caller;
 import io.omniforge.security.Permission;
+import io.omniforge.security.RateLimiter;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
@@ -40,14 +41,16 @@ public class AuthFilter {
     private final JsonRpcTransport transport;
     private final HttpJsonTransport httpJson;
     private final ApiConfig config;
+    private final RateLimiter rateLimiter;
 
     public AuthFilter(Authenticator authenticator, AccessPolicy policy, JsonRpcTransport transport,
-            HttpJsonTransport httpJson, ApiConfig config) {
+            HttpJsonTransport httpJson, ApiConfig config, RateLimiter rateLimiter) {
         this.authenticator = authenticator;
         this.policy = policy;
         this.transport = transport;
         this.httpJson = httpJson;
         this.config = config;
+        this.rateLimiter = rateLimiter;
     }
 
     /** The caller of a request that went through this filter. */
@@ -105,6 +108,13 @@ public class AuthFilter {
         }
         ctx.put(KEY, caller);
         Correlation.put(Correlation.TENANT, caller.tenant());
+        try {
+            rateLimiter.admit(caller);
+        } catch (A2aException e) {
+            ctx.response().putHeader("Retry-After", e.metadata().getOrDefault("retryAfterSeconds", "1"));
+            refuse(ctx, path, e);
+            return;
+        }
         ctx.next();
     }
 
@@ -127,7 +137,7 @@ public class AuthFilter {
         }
         if (path.startsWith("/api/")) {
             transport.writeJson(ctx.response(), status, ApiError.of(status,
-                    jakarta.ws.rs.core.Response.Status.fromStatusCode(status).name(), e.getMessage(), e.error().reason()));
+                    jakarta.ws.rs.core.Response.Status.fromStatusCode(status).name(), e));
         } else if (HttpJsonTransport.isBindingPath(path)) {
             httpJson.writeError(ctx, status, e);
         } else {

@@ -43,6 +43,8 @@ public class Telemetry {
     public static final String HANDOFFS = "omniforge.handoffs";
     /** Counter: values redacted by the context sanitizer; tag kind. */
     public static final String SANITIZER_REDACTIONS = "omniforge.sanitizer.redactions";
+    /** Requests refused by a rate limit, by {@code scope}: {@code tenant} or {@code caller}. */
+    public static final String RATE_LIMITED = "omniforge.rate.limited";
 
     /** The span attribute naming the agent of a downstream call. */
     static final String ATTR_AGENT = "omniforge.agent";
