@@ -21,6 +21,12 @@ public interface AgentsConfig {
         /** Time allowed for one call to this agent, instead of {@code omniforge.agent.call-timeout}. */
         Optional<Duration> callTimeout();
 
+        /**
+         * Longest this agent may work on one turn of a task, instead of {@code omniforge.gateway.max-task-duration}
+         * (see {@code io.omniforge.task.TurnLimits}).
+         */
+        Optional<Duration> maxTaskDuration();
+
         /** The credentials this agent is called with. */
         Auth auth();
     }

@@ -164,7 +164,7 @@ public record Plan(
     }
 
     /** A number of milliseconds, or a duration such as {@code "30s"}, {@code "500ms"}, {@code "2m"}, {@code "PT30S"}. */
-    static Duration duration(Map<?, ?> spec, String key, Duration fallback, String field) {
+    public static Duration duration(Map<?, ?> spec, String key, Duration fallback, String field) {
         Object v = spec.get(key);
         if (v == null) {
             return fallback;

@@ -24,4 +24,13 @@ public interface GatewayConfig {
      */
     @WithDefault("5m")
     Duration blockingTimeout();
+
+    /**
+     * Longest the one agent of a task may work on one turn of it (until the task is final or waits for input): then
+     * the turn ends FAILED, naming the limit, and the task is canceled at the agent. Per agent:
+     * {@code omniforge.agents.<name>.max-task-duration}; per request, less: {@code maxDuration} in the orchestration
+     * extension's metadata. Orchestrations have their own {@code deadline} and {@code agentTimeout}.
+     */
+    @WithDefault("1h")
+    Duration maxTaskDuration();
 }

@@ -96,13 +96,16 @@ public class TaskManager implements A2aService {
     private final Telemetry telemetry;
     private final AccessPolicy policy;
     private final io.omniforge.security.Authenticator authenticator;
+    private final TurnLimits turnLimits;
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
 
     public TaskManager(AgentRegistry registry, AgentClient client, TaskStore store, ThreadManager threads,
             StreamRouter router, Db db, GatewayConfig config, ApiConfig api, ObjectMapper mapper,
             OrchestrationManager orchestration, HandoffManager handoffs,
             @ConfigProperty(name = "omniforge.entry-agent") Optional<String> entryAgent,
-            Telemetry telemetry, AccessPolicy policy, io.omniforge.security.Authenticator authenticator) {
+            Telemetry telemetry, AccessPolicy policy, io.omniforge.security.Authenticator authenticator,
+            TurnLimits turnLimits) {
+        this.turnLimits = turnLimits;
         this.policy = policy;
         this.authenticator = authenticator;
         this.orchestration = orchestration;
@@ -122,6 +125,19 @@ public class TaskManager implements A2aService {
 
     Db db() {
         return db;
+    }
+
+    TurnLimits turnLimits() {
+        return turnLimits;
+    }
+
+    /** The limit of a turn of {@code agent} that {@code request} starts: what its metadata asks, within the agent's. */
+    private TurnLimits.Limit turnLimit(String agent, SendMessageRequest request) {
+        Map<String, Object> asked = request.message().metadata();
+        if (asked == null || !asked.containsKey(OrchestrationCapability.URI)) {
+            asked = request.metadata();
+        }
+        return turnLimits.of(agent, asked);
     }
 
     StreamRouter router() {
@@ -525,6 +541,7 @@ public class TaskManager implements A2aService {
 
     private Uni<Started> create(CallContext ctx, SendMessageRequest request, String contextId, AgentTarget target,
             String remoteContext, HandoffManager.Decision handoff, String notice) {
+        TurnLimits.Limit limit = turnLimit(target.name(), request); // refused before anything is written
         String taskId = Ids.timeOrdered();
         correlate(contextId, taskId, target.name(), null);
         Message userMessage = request.message().withIds(contextId, taskId);
@@ -545,7 +562,7 @@ public class TaskManager implements A2aService {
                 handoff != null ? handoff.context().parts() : userMessage.parts(),
                 AgentMetadata.strip(HandoffRequest.strip(userMessage.metadata())), userMessage.extensions(), null);
         Runnable callAgent = () -> run.follow(call(target, new SendMessageRequest(null, downstream,
-                downstreamConfiguration(request), AgentMetadata.strip(request.metadata()))));
+                downstreamConfiguration(request), AgentMetadata.strip(request.metadata()))), limit);
         Uni<Void> stored = Uni.createFrom().completionStage(created).onFailure().invoke(run::creationFailed);
         if (notice == null) {
             callAgent.run();
@@ -647,6 +664,7 @@ public class TaskManager implements A2aService {
             if (record.orchestration() != null) {
                 return resumeOrchestrated(ctx, request, record);
             }
+            TurnLimits.Limit limit = turnLimit(record.agent(), request);
             return registry.target(ctx.caller(), record.agent()).onItem().transformToUni(target -> {
                 TaskRun run = new TaskRun(this, record, ctx.caller());
                 if (runs.putIfAbsent(task.id(), run) != null) {
@@ -668,7 +686,8 @@ public class TaskManager implements A2aService {
                                     record.remoteTaskId(), userMessage.role(), userMessage.parts(),
                                     AgentMetadata.strip(userMessage.metadata()), userMessage.extensions(), null);
                             run.follow(call(target, new SendMessageRequest(null, downstream,
-                                    downstreamConfiguration(request), AgentMetadata.strip(request.metadata()))));
+                                    downstreamConfiguration(request), AgentMetadata.strip(request.metadata()))),
+                                    limit);
                             return new Started(run, now.task(), now.lastSeq());
                         });
             });

@@ -75,6 +75,8 @@ final class TaskRun {
      */
     private final CompletableFuture<Boolean> turnEnded = new CompletableFuture<>();
     private boolean cancelPending;
+    /** Ends the current turn at its limit ({@link TurnLimits}); null between turns. */
+    private Cancellable turnTimer;
     /** This run writes nothing more: another process wrote the task, or the task's creation failed. */
     private boolean moved;
     /**
@@ -180,6 +182,7 @@ final class TaskRun {
             remote = record.remoteTaskId();
             cancelPending = remote == null;
         }
+        endTurnTimer();
         owner.abandoned(this);
         opening.complete(null);
         turnEnded.complete(false);
@@ -201,6 +204,7 @@ final class TaskRun {
                     Map.of("taskId", id()), f);
         }
         stopFollowing();
+        endTurnTimer();
         owner.abandoned(this);
         opening.complete(null);
         turnEnded.complete(false);
@@ -222,6 +226,7 @@ final class TaskRun {
         }
         LOG.infof("task %s: %s; this process stops following agent %s", id(), f.getMessage(), agent);
         stopFollowing();
+        endTurnTimer();
         owner.abandoned(this);
         opening.complete(null);
         turnEnded.complete(false);
@@ -236,8 +241,16 @@ final class TaskRun {
     /** Events after which a task's stored body is rewritten at the latest, while it is small (see TaskStore.update). */
     static final int SNAPSHOT_EVERY = 256;
 
-    /** Feeds the task from an agent's events until they end, fail, or the task is canceled. */
+    /** Feeds the task from an agent's events, within the agent's own turn limit. */
     void follow(Multi<StreamResponse> events) {
+        follow(events, owner.turnLimits().of(agent));
+    }
+
+    /**
+     * Feeds the task from an agent's events until they end, fail, or the task is canceled; a turn still running
+     * after {@code limit} ends FAILED and is canceled at the agent ({@link #overrun}).
+     */
+    void follow(Multi<StreamResponse> events, TurnLimits.Limit limit) {
         int g;
         Map<String, String> correlation;
         synchronized (this) {
@@ -269,6 +282,63 @@ final class TaskRun {
                 downstream = subscription;
             }
         }
+        limitTurn(g, limit);
+    }
+
+    /** Starts the timer of turn {@code g} (in place of the last turn's), unless the turn is already over. */
+    private void limitTurn(int g, TurnLimits.Limit limit) {
+        endTurnTimer();
+        Cancellable timer = Uni.createFrom().voidItem().onItem().delayIt().by(limit.max()).subscribe()
+                .with(v -> overrun(g, limit), f -> { });
+        boolean over;
+        synchronized (this) {
+            over = g != generation || moved || record.task().status().state().endsStream();
+            if (!over) {
+                turnTimer = timer;
+            }
+        }
+        if (over) {
+            timer.cancel();
+        }
+    }
+
+    /** The turn ended (or the run leaves): its timer is dropped, so that a finished task holds nothing. */
+    private void endTurnTimer() {
+        Cancellable timer;
+        synchronized (this) {
+            timer = turnTimer;
+            turnTimer = null;
+        }
+        if (timer != null) {
+            timer.cancel();
+        }
+    }
+
+    /**
+     * Turn {@code g} is still running at its limit: the run stops following the agent, cancels the task there (if
+     * the agent has named it), and ends the task FAILED with the limit named.
+     */
+    private void overrun(int g, TurnLimits.Limit limit) {
+        String remote;
+        synchronized (this) {
+            if (g != generation || moved || record.task().status().state().endsStream()) {
+                return;
+            }
+            turnTimer = null;
+            remote = record.remoteTaskId();
+        }
+        String max = limit.max().toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+        LOG.infof("task %s: agent %s is still working after %s (%s); the task fails and is canceled there", id(),
+                agent, max, limit.setBy());
+        stopFollowing();
+        if (remote != null) {
+            owner.cancelAtAgent(caller.tenant(), agent, remote).subscribe().with(v -> { },
+                    e -> LOG.warnf("task %s: canceling it at agent %s after its limit: %s", id(), agent, e.getMessage()));
+        }
+        failWith(new AgentException(AgentException.Kind.TIMEOUT, agent, A2aError.INTERNAL_ERROR, "agent '" + agent
+                + "' was still working on this task after its limit of " + max + " (" + limit.setBy() + "); the task"
+                + (remote != null ? " was canceled at the agent" : " was abandoned: the agent never named its task"),
+                null));
     }
 
     /**
@@ -849,6 +919,7 @@ final class TaskRun {
                 opening.complete(null);
             }
             if (ends) {
+                endTurnTimer();
                 // The turn ends once the handoff that brought the task here is settled (its failure is logged).
                 owner.finished(this).subscribe().with(settled -> {
                     opening.complete(answer);
