@@ -126,6 +126,10 @@ public class HandoffManager {
                 return context(tenant, thread, accepted, request, userMessage).onItem().transformToUni(context -> {
                     HandoffRecord sanitized = accepted.withRedactions(context.counts());
                     return record(tenant, threadId, sanitized, null).map(t -> new Decision(sanitized, context.message()));
+                }).onFailure(io.omniforge.security.CrossingRefused.class).recoverWithUni(refused -> {
+                    // A guardrail refused the context: nothing crosses, the handoff is rejected with the rule named.
+                    HandoffRecord rejected = initiated.with(HandoffState.REJECTED, refused.getMessage());
+                    return record(tenant, threadId, rejected, null).map(t -> new Decision(rejected, null));
                 });
             }));
         });

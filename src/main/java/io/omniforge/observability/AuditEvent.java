@@ -17,7 +17,9 @@ public enum AuditEvent {
     HANDOFF_FAILED("handoff.failed"),
     AUTH_DENIED("auth.denied"),
     /** Kinds and counts only, never the redacted values. */
-    SANITIZER_REDACTED("sanitizer.redacted");
+    SANITIZER_REDACTED("sanitizer.redacted"),
+    /** A guardrail refused a crossing: the rule and the agents, never the content. */
+    GUARDRAIL_REFUSED("guardrail.refused");
 
     private final String wireName;
 

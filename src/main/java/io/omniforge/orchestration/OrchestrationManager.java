@@ -350,7 +350,16 @@ public class OrchestrationManager {
     private Uni<LegResult> leg(Run run, int index, String agent, Message input, String from, LegRecord resume) {
         Message crossing = input;
         if (from != null) {
-            Sanitized sanitized = Correlation.call(run.correlation, () -> sanitizer.sanitize(input, from, agent));
+            Sanitized sanitized;
+            try {
+                sanitized = Correlation.call(run.correlation, () -> sanitizer.sanitize(input, from, agent));
+            } catch (io.omniforge.security.CrossingRefused refused) {
+                // Nothing crosses: the leg is not called, and fails with the rule named.
+                LegResult skipped = new LegResult(index, agent, null, List.of(), null, refused.getMessage(), null, null);
+                run.records.put(index, skipped.record());
+                run.finished.add(skipped);
+                return Uni.createFrom().item(skipped);
+            }
             crossing = sanitized.message();
             if (sanitized.redacted()) {
                 run.redactions.put(index, sanitized.counts());

@@ -35,6 +35,7 @@ public class ContextSanitizer {
 
     private final SanitizerConfig config;
     private final Map<Trust, Redactor> redactors = new EnumMap<>(Trust.class);
+    private final List<Guard> guards;
     private final ObjectMapper mapper;
     private final AuditLog audit;
     private final Telemetry telemetry;
@@ -44,6 +45,17 @@ public class ContextSanitizer {
      *         the service does not start with rules it cannot apply
      */
     public ContextSanitizer(SanitizerConfig config, ObjectMapper mapper, AuditLog audit, Telemetry telemetry) {
+        this(config, Map::of, mapper, audit, telemetry);
+    }
+
+    /**
+     * @throws IllegalArgumentException also for a guardrail whose pattern cannot be compiled, naming its key
+     */
+    @jakarta.inject.Inject
+    public ContextSanitizer(SanitizerConfig config, GuardrailsConfig guardrails, ObjectMapper mapper, AuditLog audit,
+            Telemetry telemetry) {
+        this.guards = guardrails.rules().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(e -> Guard.of(e.getKey(), e.getValue())).toList();
         this.config = config;
         this.mapper = mapper;
         this.audit = audit;
@@ -81,10 +93,14 @@ public class ContextSanitizer {
      * @param to the agent that will receive it; its trust level chooses the rules
      */
     public Sanitized sanitize(Message message, String from, String to) {
-        if (!config.enabled() || message == null) {
-            return Sanitized.unchanged(message);
+        if (message == null) {
+            return Sanitized.unchanged(null);
         }
         Trust trust = trustOf(to);
+        guard(message, from, to, trust);
+        if (!config.enabled()) {
+            return Sanitized.unchanged(message);
+        }
         Redactor redactor = redactors.get(trust);
         Map<String, Integer> counts = new TreeMap<>();
         List<Part> parts = new ArrayList<>(message.parts().size());
@@ -100,6 +116,61 @@ public class ContextSanitizer {
         observe(sanitized, from, to, trust);
         return sanitized;
     }
+
+    /** A guardrail: its name, its compiled pattern, the trust levels it applies to, what it protects. */
+    private record Guard(String name, java.util.regex.Pattern pattern, java.util.Set<Trust> trust, String description) {
+        static Guard of(String name, GuardrailsConfig.Guard g) {
+            try {
+                return new Guard(name, java.util.regex.Pattern.compile(g.pattern()),
+                        g.trust().filter(t -> !t.isEmpty()).map(java.util.EnumSet::copyOf)
+                                .orElseGet(() -> java.util.EnumSet.allOf(Trust.class)),
+                        g.description().orElse(null));
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw new IllegalArgumentException("omniforge.guardrails." + name + ".pattern is not a regular expression: "
+                        + e.getDescription());
+            }
+        }
+
+        boolean matches(String text) {
+            return text != null && pattern.matcher(text).find();
+        }
+    }
+
+    /**
+     * Refuses the crossing when its content matches a guardrail of the receiving agent's trust level: audited
+     * ({@code guardrail.refused}, the rule and the agents, never the content).
+     *
+     * @throws CrossingRefused naming the rule
+     */
+    private void guard(Message message, String from, String to, Trust trust) {
+        if (guards.isEmpty()) {
+            return;
+        }
+        List<String> texts = new ArrayList<>();
+        for (Part p : message.parts()) {
+            texts.add(p.text());
+            texts.add(p.url());
+            texts.add(p.filename());
+            texts.add(p.data() == null ? null : p.data().toString());
+            texts.add(p.metadata() == null || p.metadata().isEmpty() ? null : mapper.valueToTree(p.metadata()).toString());
+        }
+        texts.add(message.metadata() == null || message.metadata().isEmpty() ? null
+                : mapper.valueToTree(message.metadata()).toString());
+        for (Guard g : guards) {
+            if (g.trust().contains(trust) && texts.stream().anyMatch(g::matches)) {
+                String source = from == null ? "the client" : CLIENT.equals(from) ? "the client" : "agent '" + from + "'";
+                Map<String, Object> fields = new LinkedHashMap<>();
+                fields.put("guardrail", g.name());
+                fields.put("from", from == null ? "none" : from);
+                fields.put("to", to == null ? "none" : to);
+                fields.put("trust", trust.name().toLowerCase(java.util.Locale.ROOT));
+                audit.record(AuditEvent.GUARDRAIL_REFUSED, fields);
+                throw new CrossingRefused(g.name(), g.description(), source, to);
+            }
+        }
+    }
+
+    private static final String CLIENT = "client";
 
     private Part part(Part part, Redactor redactor, Map<String, Integer> counts) {
         String text = redactor.redact(part.text(), counts);
