@@ -20,6 +20,17 @@ public interface HandoffConfig {
     @WithDefault("3")
     int maxPingPong();
 
+    /**
+     * A loop guard: how many handoffs one thread may make within {@link #window()} (those refused do not count); one
+     * more is refused naming this budget, and audited ({@code budget.exhausted}).
+     */
+    @WithDefault("20")
+    int maxPerThread();
+
+    /** The window of {@link #maxPerThread()}. */
+    @WithDefault("1h")
+    java.time.Duration window();
+
     /** Per source agent, the agents it may hand off to (absent: what the agents' cards allow). */
     Map<String, List<String>> allow();
 }

@@ -380,6 +380,25 @@ public class HandoffManager {
             return refuse("policy (omniforge.handoff.allow." + h.from() + ") does not let '" + h.from()
                     + "' hand off to '" + h.to() + "'");
         }
+        java.time.Instant since = java.time.Instant.now().minus(config.window());
+        long recent = history(thread).stream().filter(r -> r.state() != HandoffState.REJECTED && r.createdAt() != null
+                && r.createdAt().isAfter(since)).count();
+        if (recent >= config.maxPerThread()) {
+            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            fields.put("budget", "handoffs-per-thread");
+            fields.put("limit", config.maxPerThread());
+            fields.put("window", config.window().toString());
+            fields.put("from", h.from() == null ? CLIENT : h.from());
+            fields.put("to", h.to());
+            Correlation.call(correlation(thread.tenant(), thread.id(), h), () -> {
+                audit.record(io.omniforge.observability.AuditEvent.BUDGET_EXHAUSTED, fields);
+                return null;
+            });
+            return refuse("the thread's budget of handoffs is spent: " + recent + " in the last "
+                    + config.window().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                    + " (omniforge.handoff.max-per-thread=" + config.maxPerThread() + ", omniforge.handoff.window="
+                    + config.window() + ")");
+        }
         int pingPong = pingPong(history(thread), h.from(), h.to());
         if (pingPong >= config.maxPingPong()) {
             return refuse("'" + h.from() + "' and '" + h.to() + "' have handed the conversation back and forth "

@@ -18,6 +18,8 @@ public enum AuditEvent {
     AUTH_DENIED("auth.denied"),
     /** Kinds and counts only, never the redacted values. */
     SANITIZER_REDACTED("sanitizer.redacted"),
+    /** A budget or loop guard refused more work: which budget, its limit. */
+    BUDGET_EXHAUSTED("budget.exhausted"),
     /** A guardrail refused a crossing: the rule and the agents, never the content. */
     GUARDRAIL_REFUSED("guardrail.refused");
 
