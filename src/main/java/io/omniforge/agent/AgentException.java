@@ -49,8 +49,33 @@ public class AgentException extends A2aException {
                 "agent '" + agent + "' did not answer in time: " + what, null);
     }
 
+    /**
+     * A connection's failure in words, never the exception's Java type: "the connection was refused (10.0.0.7:80)",
+     * "its host name does not resolve", "the agent closed the connection".
+     */
     static String describe(Throwable t) {
-        String message = t.getMessage();
-        return t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : root.getMessage();
+        String lower = message.toLowerCase(java.util.Locale.ROOT);
+        String what;
+        if (root instanceof java.net.ConnectException || lower.contains("connection refused")) {
+            what = "the connection was refused";
+        } else if (root instanceof java.net.UnknownHostException || lower.contains("failed to resolve")) {
+            what = "its host name does not resolve";
+        } else if (root instanceof java.net.NoRouteToHostException) {
+            what = "there is no route to its host";
+        } else if (root instanceof javax.net.ssl.SSLException) {
+            what = "the TLS handshake failed";
+        } else if (root instanceof java.nio.channels.ClosedChannelException || lower.contains("connection reset")
+                || lower.contains("closed")) {
+            return "the agent closed the connection";
+        } else {
+            what = "the connection failed";
+        }
+        java.util.regex.Matcher address = java.util.regex.Pattern.compile("/?([\\w.-]*[\\w\\]]:\\d{1,5})").matcher(message);
+        return what + (address.find() ? " (" + address.group(1) + ")" : "");
     }
 }

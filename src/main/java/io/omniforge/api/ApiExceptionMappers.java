@@ -32,7 +32,26 @@ public class ApiExceptionMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        return response(400, "the body is not valid JSON: " + e.getOriginalMessage(), A2aError.PARSE_ERROR.reason());
+        if (e instanceof com.fasterxml.jackson.databind.JsonMappingException m && !(e instanceof
+                com.fasterxml.jackson.core.JsonParseException)) {
+            return binding(m);
+        }
+        return response(400, "the body is not valid JSON: " + JsonErrors.syntax(e), A2aError.PARSE_ERROR.reason());
+    }
+
+    /** JSON that does not fit the body (Quarkus has its own mapper for these, whose body names Java types). */
+    @ServerExceptionMapper
+    public Response mismatched(com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+        return binding(e);
+    }
+
+    @ServerExceptionMapper
+    public Response invalidFormat(com.fasterxml.jackson.databind.exc.InvalidFormatException e) {
+        return binding(e);
+    }
+
+    private static Response binding(com.fasterxml.jackson.databind.JsonMappingException e) {
+        return response(400, JsonErrors.binding(e, ""), A2aError.INVALID_PARAMS.reason());
     }
 
     @ServerExceptionMapper
@@ -42,8 +61,11 @@ public class ApiExceptionMappers {
         if (cause instanceof JsonProcessingException json) {
             return json(json);
         }
-        String message = status == 404 ? "no such resource" : status == 405 ? "method not allowed"
-                : status == 415 ? "unsupported content type: send application/json" : e.getMessage();
+        String message = status == 404 ? "no such resource: the management API is under /api/v1 (agents, threads,"
+                + " orchestrations; see docs/API.md)" : status == 405 ? "method not allowed"
+                : status == 415 ? "unsupported content type: send application/json"
+                : status == 406 ? "not acceptable: this API answers application/json"
+                : "the request was refused (HTTP " + status + ")";
         return response(status, message, status == 404 ? "NOT_FOUND" : "INVALID_REQUEST");
     }
 

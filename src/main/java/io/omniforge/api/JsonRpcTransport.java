@@ -265,11 +265,11 @@ public class JsonRpcTransport {
         try {
             return limits.readTree(raw.getBytes());
         } catch (JsonProcessingException e) {
-            throw new A2aException(A2aError.PARSE_ERROR, "Invalid JSON payload: " + e.getOriginalMessage());
+            throw new A2aException(A2aError.PARSE_ERROR, "Invalid JSON payload: " + JsonErrors.syntax(e));
         } catch (A2aException e) {
             throw e;
         } catch (Exception e) {
-            throw new A2aException(A2aError.PARSE_ERROR, "Invalid JSON payload: " + e.getMessage());
+            throw new A2aException(A2aError.PARSE_ERROR, "Invalid JSON payload: the body could not be read as JSON");
         }
     }
 
@@ -441,30 +441,22 @@ public class JsonRpcTransport {
 
     /** Reads params into a request record; any mismatch becomes -32602 naming the field. */
     <T> T bind(JsonNode params, Class<T> type) {
-        try {
-            return mapper.treeToValue(params, type);
-        } catch (ValueInstantiationException e) {
-            Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw A2aException.invalidParams("Invalid parameters: " + where(e) + cause.getMessage());
-        } catch (InvalidFormatException e) {
-            String allowed = e.getTargetType() != null && e.getTargetType().isEnum()
-                    ? "; must be one of " + Arrays.stream(e.getTargetType().getEnumConstants())
-                            .map(Object::toString).collect(Collectors.joining(", "))
-                    : "";
-            throw A2aException.invalidParams("Invalid parameters: " + where(e) + "invalid value "
-                    + e.getValue() + allowed);
-        } catch (MismatchedInputException e) {
-            throw A2aException.invalidParams("Invalid parameters: " + where(e) + e.getOriginalMessage());
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw A2aException.invalidParams("Invalid parameters: " + e.getMessage());
-        }
+        return bind(params, type, "params.");
     }
 
-    private static String where(com.fasterxml.jackson.databind.JsonMappingException e) {
-        String path = e.getPath().stream()
-                .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
-        return path.isEmpty() ? "" : "params." + path + ": ";
+    /** As {@link #bind(JsonNode, Class)}, for a value at {@code prefix} (its fields are named from there). */
+    <T> T bind(JsonNode params, Class<T> type, String prefix) {
+        try {
+            return mapper.treeToValue(params, type);
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw A2aException.invalidParams("Invalid parameters: " + JsonErrors.binding(e, prefix));
+        } catch (JsonProcessingException e) {
+            throw A2aException.invalidParams("Invalid parameters: " + JsonErrors.syntax(e));
+        } catch (A2aException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw A2aException.invalidParams("Invalid parameters: " + e.getMessage());
+        }
     }
 
     /** What to call a 0.3 method name sent as 1.0. */

@@ -69,6 +69,12 @@ public class OrchestrationsRoute {
                                 : new IllegalStateException("request failed with " + ctx.statusCode())));
                     }
                 });
+        // Any other method: 405 with Allow, in the API's error shape (it would be the REST layer's 404).
+        router.route(PATH).handler(ctx -> {
+            ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+            write(ctx.response(), 405, ApiError.of(405, "METHOD_NOT_ALLOWED", ctx.request().method() + " is not allowed on "
+                    + PATH + ": send POST with an orchestration request", A2aError.INVALID_REQUEST.reason()));
+        });
     }
 
     private void handle(RoutingContext ctx) {
@@ -115,8 +121,10 @@ public class OrchestrationsRoute {
             body = limits.readTree(ctx.body().buffer() == null ? new byte[0] : ctx.body().buffer().getBytes());
         } catch (A2aException e) {
             throw e;
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new A2aException(A2aError.PARSE_ERROR, "the body is not valid JSON: " + JsonErrors.syntax(e));
         } catch (Exception e) {
-            throw new A2aException(A2aError.PARSE_ERROR, "the body is not valid JSON: " + e.getMessage());
+            throw new A2aException(A2aError.PARSE_ERROR, "the body could not be read as JSON");
         }
         if (body == null || !body.isObject()) {
             throw A2aException.invalidParams("the body must be a JSON object with a message and a flow or a strategy");
@@ -134,7 +142,7 @@ public class OrchestrationsRoute {
         Message message;
         try {
             message = rawMessage.isTextual() ? Message.user(UUID.randomUUID().toString(), rawMessage.asText())
-                    : transport.bind(rawMessage, Message.class);
+                    : transport.bind(rawMessage, Message.class, "message.");
         } catch (IllegalArgumentException e) {
             throw A2aException.invalidParams("message: " + e.getMessage());
         }

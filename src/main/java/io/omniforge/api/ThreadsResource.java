@@ -43,6 +43,17 @@ public class ThreadsResource {
         this.caller = caller;
     }
 
+    /**
+     * A query parameter that must be an integer: -32602/400 naming it (JAX-RS would answer a value it cannot convert
+     * with 404, as if the resource did not exist).
+     */
+    static int integer(String name, String value) {
+        if (value == null || !value.trim().matches("-?\\d{1,9}")) {
+            throw A2aException.invalidParams("the query parameter " + name + " must be an integer, got '" + value + "'");
+        }
+        return Integer.parseInt(value.trim());
+    }
+
     /** One thread in a listing. */
     public record ThreadSummary(String id, String activeAgent, long version, Instant createdAt, Instant updatedAt) {
         static ThreadSummary of(ConversationThread t) {
@@ -60,9 +71,10 @@ public class ThreadsResource {
     }
 
     @GET
-    public Uni<ThreadPage> list(@QueryParam("pageSize") @DefaultValue("50") int pageSize,
+    public Uni<ThreadPage> list(@QueryParam("pageSize") @DefaultValue("50") String pageSizeParam,
             @QueryParam("pageToken") String pageToken) {
         String tenant = caller.require(Permission.THREADS_READ, "list threads").tenant();
+        int pageSize = integer("pageSize", pageSizeParam);
         if (pageSize < 1 || pageSize > MAX_PAGE) {
             throw A2aException.invalidParams("pageSize must be between 1 and " + MAX_PAGE + ", got " + pageSize);
         }
@@ -113,8 +125,9 @@ public class ThreadsResource {
     @GET
     @Path("/{id}")
     public Uni<ThreadView> get(@PathParam("id") String id,
-            @QueryParam("messages") @DefaultValue("100") int messages) {
+            @QueryParam("messages") @DefaultValue("100") String messagesParam) {
         String tenant = caller.require(Permission.THREADS_READ, "read a thread").tenant();
+        int messages = integer("messages", messagesParam);
         if (messages < 0 || messages > MAX_MESSAGES) {
             throw A2aException.invalidParams("messages must be between 0 and " + MAX_MESSAGES + ", got " + messages);
         }
