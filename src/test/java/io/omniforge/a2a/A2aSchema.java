@@ -67,6 +67,21 @@ public final class A2aSchema {
         return Files.isRegularFile(SCHEMA_FILE);
     }
 
+    private static volatile boolean told;
+
+    /**
+     * Without ../shared a schema assertion is skipped, not the test: the behaviour around it is still checked. Said
+     * once per run, so that a green run in a clone without the reference material says what it did not check.
+     */
+    private static void skippedOnce() {
+        if (!told) {
+            told = true;
+            System.err.println("[A2aSchema] ../shared/a2a not found (looked for " + SCHEMA_FILE.toAbsolutePath().normalize()
+                    + "): payloads are not validated against the A2A 1.0 schema in this run; every other assertion"
+                    + " of those tests still runs");
+        }
+    }
+
     /** Skips the calling test, with a message saying why, when the shared reference material is absent. */
     public static void assumeAvailable() {
         Assumptions.assumeTrue(available(),
@@ -94,10 +109,13 @@ public final class A2aSchema {
 
     /**
      * The validation messages of {@code payload} against the definition titled {@code definitionTitle}, empty
-     * when it is valid. Skips the calling test when the schema is absent.
+     * when it is valid, or when the schema is absent (the test goes on; see {@link #skippedOnce()}).
      */
     public static List<String> validate(String definitionTitle, JsonNode payload) {
-        assumeAvailable();
+        if (!available()) {
+            skippedOnce();
+            return List.of();
+        }
         if (payload == null) {
             return List.of("the payload is null");
         }
@@ -112,7 +130,7 @@ public final class A2aSchema {
     /**
      * Fails, listing every validation message and the payload, unless {@code payload} is valid against the
      * definition titled {@code definitionTitle} (e.g. "Task", "Message", "Agent Card", "Stream Response",
-     * "Send Message Response", "List Tasks Response"). Skips the calling test when the schema is absent.
+     * "Send Message Response", "List Tasks Response"). Without the schema the assertion is skipped, not the test.
      */
     public static void assertValid(String definitionTitle, JsonNode payload) {
         List<String> problems = validate(definitionTitle, payload);
