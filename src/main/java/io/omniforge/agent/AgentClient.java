@@ -183,18 +183,28 @@ public class AgentClient {
 
     /**
      * What {@link #resilient} learns from one stream of an agent's answer: the agent's task, and whether the answer
-     * reached its end (a message, or a final or interrupted state).
+     * reached its end (a message, or a final or interrupted state). A Task that opens the stream is a baseline, not a
+     * transition: an agent's answer to a reply begins with its task as it stands, still INPUT_REQUIRED (the A2A SDKs'
+     * agents do), and so does a resubscription. Its interrupted state counts only if the stream ends with it (then
+     * the snapshot was the whole answer: a reply answered by one Task that asks again), not if the stream breaks.
      */
     private static final class Progress {
         private final AtomicReference<String> remote;
         private final AtomicBoolean ended = new AtomicBoolean();
+        private final AtomicBoolean opening = new AtomicBoolean(true);
+        /** The opening snapshot's state ends the answer, unless anything follows it. */
+        private final AtomicBoolean held = new AtomicBoolean();
 
         Progress(String taskId) {
             this.remote = new AtomicReference<>(taskId);
         }
 
         Multi<StreamResponse> follow(Multi<StreamResponse> stream) {
-            return stream.invoke(this::see);
+            return stream.invoke(this::see).onCompletion().invoke(() -> {
+                if (held.get()) {
+                    ended.set(true);
+                }
+            });
         }
 
         private void see(StreamResponse e) {
@@ -203,8 +213,12 @@ public class AgentClient {
             if (id != null) {
                 remote.compareAndSet(null, id);
             }
+            boolean first = opening.getAndSet(false);
+            held.set(false);
             TaskState state = e.state();
-            if (e.message() != null || (state != null && state.endsStream())) {
+            if (first && e.task() != null && !state.isTerminal()) {
+                held.set(state.endsStream());
+            } else if (e.message() != null || (state != null && state.endsStream())) {
                 ended.set(true);
             }
         }

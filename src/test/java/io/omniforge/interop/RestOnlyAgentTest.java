@@ -88,6 +88,18 @@ class RestOnlyAgentTest {
     }
 
     @Test
+    void aReplyWhoseStreamBreaksAfterTheTaskSnapshotIsFollowedToItsEnd() {
+        JsonNode asked = Gateway.task(message("ask me", REST));
+        assertEquals("TASK_STATE_INPUT_REQUIRED", state(asked), asked.toString());
+        // The agent's answer to the reply opens with its task, still INPUT_REQUIRED; then the connection breaks.
+        // That snapshot is no answer: the gateway subscribes to the task again and follows it to COMPLETED.
+        JsonNode answered = Gateway.task(Gateway.reply("drop it there", asked));
+        assertEquals("TASK_STATE_COMPLETED", state(answered), answered.toString());
+        assertTrue(Rpc.artifactText(answered).contains("gamma got: drop it there"), answered.toString());
+        Gateway.receivedAt(rest, "POST", ":subscribe", null);
+    }
+
+    @Test
     void aBrokenStreamIsFollowedAgain() {
         List<JsonNode> events = Gateway.stream(message("drop this", REST));
         assertEquals("TASK_STATE_COMPLETED", Gateway.lastState(events), events.toString());
