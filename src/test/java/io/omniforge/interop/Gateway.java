@@ -7,6 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.omniforge.a2a.A2aSchema;
+import io.omniforge.a2a.Message;
+import io.omniforge.a2a.SendMessageRequest;
+import io.omniforge.a2a.SendMessageResponse;
+import io.omniforge.a2a.Task;
+import io.omniforge.agent.AgentClient;
+import io.omniforge.agent.AgentTarget;
 import io.omniforge.support.NodePeers;
 import io.omniforge.support.Rpc;
 import java.time.Duration;
@@ -14,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * The gateway's own A2A endpoint ({@code /a2a}) and management API, as the tests of real agents behind it use them:
@@ -195,6 +202,22 @@ final class Gateway {
                     .asText(), rest.toString());
         }
         return id;
+    }
+
+    /**
+     * The downstream client on its own, in the target's dialect: a blocking SendMessage (with
+     * {@code returnImmediately} false, so the agent answers the finished task) and a GetTask of the agent's task,
+     * both read as 1.0 objects.
+     */
+    static void assertSendAndGetAtTheAgent(AgentClient client, AgentTarget target, String text, String answer) {
+        SendMessageResponse sent = client.sendMessage(target, SendMessageRequest.of(Message.user(UUID.randomUUID().toString(),
+                text))).await().atMost(WAIT);
+        Task task = sent.task();
+        assertEquals("TASK_STATE_COMPLETED", task.status().state().name(), sent.toString());
+        Task got = client.getTask(target, task.id()).await().atMost(WAIT);
+        assertEquals(task.id(), got.id());
+        assertEquals("TASK_STATE_COMPLETED", got.status().state().name(), got.toString());
+        assertEquals(answer, got.artifacts().get(0).parts().get(0).text(), got.toString());
     }
 
     /** A parallel orchestration of these agents, blocking: the upstream task. */

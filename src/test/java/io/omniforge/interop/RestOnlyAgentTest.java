@@ -106,9 +106,22 @@ class RestOnlyAgentTest {
         assertEquals("gamma echo: drop this", Rpc.artifactText(Gateway.get(events.get(0).at("/task/id").asText())));
     }
 
+    private static AgentTarget target() {
+        return new AgentTarget(REST, rest.baseUrl() + "/a2a/rest", Binding.HTTP_JSON_10, WAIT, true, Map.of());
+    }
+
+    @Test
+    void theClientSendsAndGetsOverHttpJson() {
+        Gateway.assertSendAndGetAtTheAgent(client, target(), "hello direct", "gamma echo: hello direct");
+        Gateway.receivedAt(rest, "POST", "/a2a/rest/message:send", "hello direct");
+        JsonNode get = rest.awaitRequest(r -> "GET".equals(r.path("method").asText())
+                && r.path("path").asText().matches("/a2a/rest/tasks/[^/:]+"), WAIT);
+        assertEquals("1.0", get.at("/headers/a2a-version").asText(), get.toString());
+    }
+
     @Test
     void itsErrorsAreTheA2aErrorsTheirReasonsName() {
-        AgentTarget target = new AgentTarget(REST, rest.baseUrl() + "/a2a/rest", Binding.HTTP_JSON_10, WAIT, true, Map.of());
+        AgentTarget target = target();
         AgentException missing = assertThrows(AgentException.class,
                 () -> client.getTask(target, "no-such-task").await().atMost(WAIT));
         assertEquals(A2aError.TASK_NOT_FOUND, missing.error(), missing.getMessage());

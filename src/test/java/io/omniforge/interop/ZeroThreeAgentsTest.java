@@ -152,16 +152,28 @@ class ZeroThreeAgentsTest {
     }
 
     @Test
+    void theClientSendsAndGetsInZeroThree() {
+        Gateway.assertSendAndGetAtTheAgent(client, target(A03, a03.baseUrl() + "/a2a/jsonrpc"), "hello direct",
+                "alpha echo: hello direct");
+        Gateway.received(a03, "message/send", "hello direct");
+        Gateway.assertSendAndGetAtTheAgent(client, target(ADK, adk.baseUrl() + "/jsonrpc"), "hello direct",
+                "adk echo: hello direct");
+        Gateway.received(adk, "tasks/get", null);
+    }
+
+    private static AgentTarget target(String name, String url) {
+        return new AgentTarget(name, url, Binding.JSONRPC_03, WAIT, true, Map.of());
+    }
+
+    @Test
     void errorsMeanWhatTheAgentMeant() {
         // ADK answers every error with -32603 and the standard message: "Task not found: ..." is -32001.
         AgentException adkError = assertThrows(AgentException.class, () -> client.getTask(
-                new AgentTarget(ADK, adk.baseUrl() + "/jsonrpc", Binding.JSONRPC_03, WAIT, true, Map.of()), "no-such-task")
-                .await().atMost(WAIT));
+                target(ADK, adk.baseUrl() + "/jsonrpc"), "no-such-task").await().atMost(WAIT));
         assertEquals(A2aError.TASK_NOT_FOUND, adkError.error(), adkError.getMessage());
         assertEquals(AgentException.Kind.REMOTE_ERROR, adkError.kind());
         AgentException sdkError = assertThrows(AgentException.class, () -> client.cancelTask(
-                new AgentTarget(A03, a03.baseUrl() + "/a2a/jsonrpc", Binding.JSONRPC_03, WAIT, true, Map.of()),
-                "no-such-task").await().atMost(WAIT));
+                target(A03, a03.baseUrl() + "/a2a/jsonrpc"), "no-such-task").await().atMost(WAIT));
         assertEquals(A2aError.TASK_NOT_FOUND, sdkError.error(), sdkError.getMessage());
     }
 
