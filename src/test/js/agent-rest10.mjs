@@ -5,18 +5,21 @@
 // Behaviours as agent03.mjs (first keyword of the user's text, as a whole word):
 //   ask -> input-required, the reply on the same taskId completes it with "<name> got: <reply>";
 //   slow -> working updates every 200 ms until CancelTask; fail -> failed; message -> a Message, no task;
-//   stream -> two artifact chunks, the second appended; else -> the artifact "<name> echo: <text>".
+//   stream -> two artifact chunks, the second appended; drop -> working updates for about a second, then the
+//   artifact; else -> the artifact "<name> echo: <text>". With --drop-streams, a message:stream mentioning "drop"
+//   has its connection broken after its first event (the task goes on); a reply mentioning "drop" is answered after half a second.
 // Usage: node agent-rest10.mjs [--port N] [--name NAME] [--accept-handoffs] [--handoff-context C] [--log-requests]
+//        [--drop-streams]
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { Role, TaskState } from 'a2a-sdk-13';
 import { AgentEvent, DefaultRequestHandler, InMemoryTaskStore } from 'a2a-sdk-13/server';
 import { agentCardHandler, restHandler, UserBuilder } from 'a2a-sdk-13/server/express';
 import {
-  behaviourOf, exitWithParent, handoffExtension, listen, parseArgs, requestLogging, sleep, textOf,
+  behaviourOf, dropStreams, exitWithParent, handoffExtension, listen, parseArgs, requestLogging, sleep, textOf,
 } from './lib.mjs';
 
-const { options } = parseArgs(process.argv.slice(2), { flags: ['accept-handoffs', 'log-requests'] });
+const { options } = parseArgs(process.argv.slice(2), { flags: ['accept-handoffs', 'log-requests', 'drop-streams'] });
 const name = options.name ?? 'rest10';
 
 const now = () => new Date().toISOString();
@@ -47,6 +50,7 @@ class EchoExecutor {
       bus.publish(AgentEvent.task(task));
       if (task.status?.state === TaskState.TASK_STATE_INPUT_REQUIRED) {
         status(TaskState.TASK_STATE_WORKING);
+        if (behaviourOf(text) === 'drop') await sleep(500).promise;
         artifact(`${name} got: ${text}`);
         status(TaskState.TASK_STATE_COMPLETED);
         return;
@@ -83,6 +87,14 @@ class EchoExecutor {
         this.running.delete(taskId);
         this.canceled.delete(taskId);
         status(TaskState.TASK_STATE_CANCELED);
+        break;
+      case 'drop':
+        for (let i = 0; i < 5; i++) {
+          await sleep(200).promise;
+          status(TaskState.TASK_STATE_WORKING);
+        }
+        artifact(`${name} echo: ${text}`);
+        status(TaskState.TASK_STATE_COMPLETED);
         break;
       case 'stream':
         artifact(`${name} echo: `, false, false);
@@ -132,6 +144,9 @@ const requestHandler = new DefaultRequestHandler(card, new InMemoryTaskStore(), 
 const app = express();
 if (options['log-requests']) app.use(...requestLogging(express));
 app.use('/.well-known/agent-card.json', agentCardHandler({ agentCardProvider: requestHandler }));
+if (options['drop-streams']) {
+  app.use('/a2a/rest', express.json({ limit: '10mb', type: ['application/json', 'application/a2a+json'] }), dropStreams());
+}
 app.use('/a2a/rest', restHandler({ requestHandler, userBuilder: UserBuilder.noAuthentication }));
 attach(app);
 exitWithParent();

@@ -5,18 +5,22 @@
 //   fail    -> the task fails
 //   message -> a Message, no task
 //   stream  -> two artifact chunks (the second appended) that read "<name> echo: <text>" together
+//   drop    -> working updates for about a second, then the artifact "<name> echo: <text>"; a message/stream
+//              mentioning "drop" has, with --drop-streams, its connection broken after its first event (the task
+//              goes on)
 //   else    -> a task completing with the artifact "<name> echo: <text>"
+// A reply mentioning "drop" is answered after about half a second (its stream broken the same way).
 // Usage: node agent03.mjs [--port N] [--name NAME] [--accept-handoffs] [--handoff-context transcript|summary|none]
-//        [--log-requests]
+//        [--log-requests] [--drop-streams]
 import express from 'express';
 import { randomUUID } from 'node:crypto';
 import { DefaultRequestHandler, InMemoryTaskStore } from '@a2a-js/sdk/server';
 import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
 import {
-  behaviourOf, exitWithParent, handoffExtension, listen, parseArgs, requestLogging, sleep, textOf,
+  behaviourOf, dropStreams, exitWithParent, handoffExtension, listen, parseArgs, requestLogging, sleep, textOf,
 } from './lib.mjs';
 
-const { options } = parseArgs(process.argv.slice(2), { flags: ['accept-handoffs', 'log-requests'] });
+const { options } = parseArgs(process.argv.slice(2), { flags: ['accept-handoffs', 'log-requests', 'drop-streams'] });
 const name = options.name ?? 'a2a03';
 
 const now = () => new Date().toISOString();
@@ -41,6 +45,7 @@ class EchoExecutor {
     // The reply to a question asked before: the task already exists, in input-required.
     if (task?.status?.state === 'input-required') {
       status('working');
+      if (behaviourOf(text) === 'drop') await sleep(500).promise;
       artifact(`${name} got: ${text}`);
       status('completed', { final: true });
       bus.finished();
@@ -74,6 +79,14 @@ class EchoExecutor {
         this.running.delete(taskId);
         this.canceled.delete(taskId);
         status('canceled', { final: true });
+        break;
+      case 'drop':
+        for (let i = 0; i < 5; i++) {
+          await sleep(200).promise;
+          status('working');
+        }
+        artifact(`${name} echo: ${text}`, { lastChunk: true });
+        status('completed', { final: true });
         break;
       case 'stream':
         artifact(`${name} echo: `, { append: false, lastChunk: false });
@@ -122,6 +135,7 @@ const requestHandler = new DefaultRequestHandler(card, new InMemoryTaskStore(), 
 const app = express();
 if (options['log-requests']) app.use(...requestLogging(express));
 app.use('/.well-known/agent-card.json', agentCardHandler({ agentCardProvider: requestHandler }));
+if (options['drop-streams']) app.use('/a2a/jsonrpc', express.json({ limit: '10mb' }), dropStreams());
 app.use('/a2a/jsonrpc', jsonRpcHandler({ requestHandler, userBuilder: UserBuilder.noAuthentication }));
 attach(app);
 exitWithParent();

@@ -169,7 +169,7 @@ export function textOf(parts = []) {
 
 /** Which behaviour a user's text asks for: the first keyword found as a whole word, in this order. */
 export function behaviourOf(text) {
-  for (const keyword of ['ask', 'slow', 'fail', 'message', 'stream']) {
+  for (const keyword of ['ask', 'slow', 'fail', 'message', 'stream', 'drop']) {
     if (new RegExp(`\\b${keyword}\\b`, 'i').test(text)) {
       return keyword;
     }
@@ -219,4 +219,30 @@ export function errorJson(error) {
   if (error?.statusCode !== undefined) out.statusCode = error.statusCode;
   if (error?.cause && !rpc) out.cause = String(error.cause?.message ?? error.cause);
   return { error: out };
+}
+
+/**
+ * Express middleware in front of an SDK's handler (behind an express.json() it shares with the SDK) that breaks the
+ * connection of a streaming request whose body mentions the word `drop`, right after the first SSE event has been
+ * written, as a network failure would: the agent's task goes on, and a client has to resubscribe to see its end. The
+ * SDK's own app is otherwise untouched; a request without the word passes as it came.
+ */
+export function dropStreams() {
+  return (req, res, next) => {
+    const streaming = req.body?.method === 'message/stream' || req.path.endsWith('/message:stream');
+    if (!streaming || !/\bdrop\b/i.test(JSON.stringify(req.body ?? {}))) {
+      next();
+      return;
+    }
+    const write = res.write.bind(res);
+    let dropped = false;
+    res.write = (chunk, ...rest) => {
+      if (dropped) return true;
+      if (!String(chunk).includes('data:')) return write(chunk, ...rest);
+      dropped = true;
+      return write(chunk, () => res.socket?.destroy());
+    };
+    res.end = () => res;
+    next();
+  };
 }

@@ -73,6 +73,16 @@ public enum A2aError {
         return defaultMessage;
     }
 
+    /** The error of a JSON-RPC code, if it is one of these. */
+    public static java.util.Optional<A2aError> ofCode(int code) {
+        return java.util.Arrays.stream(values()).filter(e -> e.code == code).findFirst();
+    }
+
+    /** The error of an {@code ErrorInfo.reason} (the HTTP+JSON binding's way to say which error), if it is one of these. */
+    public static java.util.Optional<A2aError> ofReason(String reason) {
+        return java.util.Arrays.stream(values()).filter(e -> e.reason.equals(reason)).findFirst();
+    }
+
     public A2aException exception(String message) {
         return new A2aException(this, message);
     }

@@ -32,17 +32,14 @@ public record AgentCard(
     }
 
     /**
-     * Checks what the orchestrator needs to call the agent: a name and a JSON-RPC interface speaking 1.0.
+     * Checks what every card needs: a name. Whether the orchestrator can call the agent (it speaks one of the card's
+     * interfaces) is the downstream client's question, see {@code agent.Binding}.
      *
      * @throws IllegalArgumentException naming what is missing
      */
     public AgentCard validate() {
         if (name == null || name.isBlank()) {
             throw new IllegalArgumentException("agent card has no name");
-        }
-        if (jsonRpcInterface().isEmpty()) {
-            throw new IllegalArgumentException("agent card '" + name
-                    + "' lists no JSONRPC interface with protocolVersion 1.0 in supportedInterfaces");
         }
         return this;
     }

@@ -1,23 +1,19 @@
 package io.omniforge.agent;
 
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.IntNode;
-import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aMethod;
 import io.omniforge.a2a.A2aVersion;
 import io.omniforge.a2a.AgentCard;
 import io.omniforge.a2a.CancelTaskRequest;
 import io.omniforge.a2a.GetTaskRequest;
-import io.omniforge.a2a.JsonRpcRequest;
 import io.omniforge.a2a.SendMessageRequest;
 import io.omniforge.a2a.SendMessageResponse;
 import io.omniforge.a2a.StreamResponse;
 import io.omniforge.a2a.SubscribeToTaskRequest;
 import io.omniforge.a2a.Task;
+import io.omniforge.a2a.TaskState;
+import io.omniforge.a2a.v03.V03;
 import io.omniforge.observability.AgentCall;
 import io.omniforge.observability.Telemetry;
 import io.opentelemetry.context.Context;
@@ -34,21 +30,23 @@ import io.vertx.mutiny.core.http.HttpClientResponse;
 import io.vertx.mutiny.core.parsetools.RecordParser;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.time.Duration;
+import java.util.EnumMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The A2A 1.0 JSON-RPC client for downstream agents, on the Vert.x HTTP client: pooled keep-alive connections,
- * a connect timeout, a timeout on every call and an idle timeout on every stream, {@code A2A-Version: 1.0} on
- * every request, and no redirect followed. Whatever an agent answers that is not A2A becomes an {@link AgentException}
- * of kind INVALID_RESPONSE (error -32006), never a hang. Every call is observed (a span whose {@code traceparent} goes
+ * The A2A client for downstream agents, on the Vert.x HTTP client: pooled keep-alive connections, a connect timeout,
+ * a timeout on every call and an idle timeout on every stream, and no redirect followed. It speaks each agent's
+ * {@link Binding} (the interface the registry chose from its card) through that binding's {@link Dialect}: A2A 1.0
+ * over JSON-RPC or HTTP+JSON with {@code A2A-Version: 1.0}, or A2A 0.3 over JSON-RPC, translated by {@link V03}; its
+ * callers see 1.0 objects only. Whatever an agent answers that is not A2A becomes an {@link AgentException} of kind
+ * INVALID_RESPONSE (error -32006), never a hang. Every call is observed (a span whose {@code traceparent} goes
  * to the agent, the {@code omniforge.agent.calls} timer, and the audit event {@code agent.call.failed}); the Vert.x
  * client's own tracing is off, so the agent sees this call's span as its parent.
  */
@@ -62,7 +60,7 @@ public class AgentClient {
     private final ObjectMapper mapper;
     private final AgentConfig config;
     private final Telemetry telemetry;
-    private final AtomicLong ids = new AtomicLong();
+    private final Map<Binding, Dialect> dialects = new EnumMap<>(Binding.class);
 
     public AgentClient(Vertx vertx, ObjectMapper mapper, AgentConfig config, Telemetry telemetry) {
         this.mapper = mapper;
@@ -75,6 +73,10 @@ public class AgentClient {
                 .setMaxPoolSize(config.maxConnectionsPerHost())
                 .setTcpNoDelay(true)
                 .setDecompressionSupported(true));
+        JsonRpcDialect rpc = new JsonRpcDialect(mapper);
+        dialects.put(Binding.JSONRPC_10, rpc);
+        dialects.put(Binding.HTTP_JSON_10, new HttpJsonDialect(mapper));
+        dialects.put(Binding.JSONRPC_03, new JsonRpc03Dialect(rpc, mapper));
     }
 
     @PreDestroy
@@ -82,7 +84,10 @@ public class AgentClient {
         http.closeAndForget();
     }
 
-    /** Fetches and validates the card at {@code <baseUrl>/.well-known/agent-card.json}. */
+    /**
+     * Fetches and validates the card at {@code <baseUrl>/.well-known/agent-card.json}: a 0.3 card is read as 1.0
+     * ({@link V03#cardTo10}), and the card must offer an interface the client speaks ({@link Binding#choose}).
+     */
     public Uni<AgentCard> fetchCard(String agent, String baseUrl) {
         String url = (baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl)
                 + "/.well-known/agent-card.json";
@@ -101,19 +106,27 @@ public class AgentClient {
                                         + redirect(response));
                             });
                         }
-                        return readBody(agent, response).map(body -> {
-                            try {
-                                return mapper.readValue(body.getBytes(), AgentCard.class).validate();
-                            } catch (Exception e) {
-                                throw AgentException.invalid(agent, "the card at " + url + " is not a valid A2A 1.0 card: "
-                                        + rootMessage(e));
-                            }
-                        });
+                        return readBody(agent, response).map(body -> card(agent, url, body));
                     })
                     .ifNoItem().after(config.cardTimeout())
                     .failWith(() -> AgentException.timeout(agent, "no card from " + url + " within " + config.cardTimeout()))
                     .onFailure(f -> !(f instanceof AgentException)).transform(f -> AgentException.unreachable(agent, f));
         });
+    }
+
+    private AgentCard card(String agent, String url, Buffer body) {
+        AgentCard card;
+        try {
+            JsonNode tree = mapper.readTree(body.getBytes());
+            card = mapper.treeToValue(V03.isCard03(tree) ? V03.cardTo10(tree) : tree, AgentCard.class).validate();
+        } catch (Exception e) {
+            throw AgentException.invalid(agent, "the card at " + url + " is not a valid A2A card: " + rootMessage(e));
+        }
+        if (Binding.choose(card).isEmpty()) {
+            throw AgentException.invalid(agent, "the card at " + url + " offers no interface the gateway speaks: "
+                    + Binding.refusal(card));
+        }
+        return card;
     }
 
     public Uni<SendMessageResponse> sendMessage(AgentTarget target, SendMessageRequest request) {
@@ -146,51 +159,88 @@ public class AgentClient {
         return Multi.createFrom().deferred(() -> {
             // The recovering calls continue the trace of the call they recover, whatever thread notices the break.
             Context trace = Context.current();
-            AtomicReference<String> remote = new AtomicReference<>();
-            AtomicBoolean ended = new AtomicBoolean();
-            return answer.invoke(e -> track(e, remote, ended))
+            Progress progress = new Progress(null);
+            return progress.follow(answer)
                     .onFailure(f -> f instanceof AgentException a && a.kind() == AgentException.Kind.UNREACHABLE
-                            && remote.get() != null)
+                            && progress.remote() != null)
                     .recoverWithCompletion()
-                    .onCompletion().switchTo(() -> ended.get() || remote.get() == null ? Multi.createFrom().empty()
-                            : recover(target, remote.get(), ended, trace));
+                    .onCompletion().switchTo(() -> progress.ended() || progress.remote() == null ? Multi.createFrom().empty()
+                            : recover(target, progress, trace));
         });
     }
 
-    private Multi<StreamResponse> recover(AgentTarget target, String taskId, AtomicBoolean ended, Context trace) {
+    private Multi<StreamResponse> recover(AgentTarget target, Progress answer, Context trace) {
+        String taskId = answer.remote();
+        Progress resubscription = new Progress(taskId);
         Multi<StreamResponse> resubscribed = target.streaming()
-                ? Telemetry.within(trace, () -> subscribeToTask(target, taskId))
-                        .invoke(e -> track(e, new AtomicReference<>(taskId), ended))
+                ? resubscription.follow(Telemetry.within(trace, () -> subscribeToTask(target, taskId)))
                         .onFailure(io.omniforge.a2a.A2aException.class::isInstance).recoverWithCompletion()
                 : Multi.createFrom().empty();
-        return resubscribed.onCompletion().switchTo(() -> ended.get() ? Multi.createFrom().empty()
+        return resubscribed.onCompletion().switchTo(() -> resubscription.ended() ? Multi.createFrom().empty()
                 : Telemetry.within(trace, () -> getTask(target, taskId).toMulti()).map(StreamResponse::of)
                         .onFailure(io.omniforge.a2a.A2aException.class::isInstance).recoverWithCompletion());
     }
 
-    private static void track(StreamResponse e, AtomicReference<String> remote, AtomicBoolean ended) {
-        String id = e.task() != null ? e.task().id() : e.statusUpdate() != null ? e.statusUpdate().taskId()
-                : e.artifactUpdate() != null ? e.artifactUpdate().taskId() : e.message().taskId();
-        if (id != null) {
-            remote.compareAndSet(null, id);
+    /**
+     * What {@link #resilient} learns from one stream of an agent's answer: the agent's task, and whether the answer
+     * reached its end (a message, or a final or interrupted state). A Task that opens the stream is a baseline, not a
+     * transition: an agent's answer to a reply begins with its task as it stands, still INPUT_REQUIRED (the A2A SDKs'
+     * agents do), and so does a resubscription. Its interrupted state counts only if the stream ends with it (then
+     * the snapshot was the whole answer: a reply answered by one Task that asks again), not if the stream breaks.
+     */
+    private static final class Progress {
+        private final AtomicReference<String> remote;
+        private final AtomicBoolean ended = new AtomicBoolean();
+        private final AtomicBoolean opening = new AtomicBoolean(true);
+        /** The opening snapshot's state ends the answer, unless anything follows it. */
+        private final AtomicBoolean held = new AtomicBoolean();
+
+        Progress(String taskId) {
+            this.remote = new AtomicReference<>(taskId);
         }
-        io.omniforge.a2a.TaskState state = e.state();
-        if (e.message() != null || (state != null && state.endsStream())) {
-            ended.set(true);
+
+        Multi<StreamResponse> follow(Multi<StreamResponse> stream) {
+            return stream.invoke(this::see).onCompletion().invoke(() -> {
+                if (held.get()) {
+                    ended.set(true);
+                }
+            });
+        }
+
+        private void see(StreamResponse e) {
+            String id = e.task() != null ? e.task().id() : e.statusUpdate() != null ? e.statusUpdate().taskId()
+                    : e.artifactUpdate() != null ? e.artifactUpdate().taskId() : e.message().taskId();
+            if (id != null) {
+                remote.compareAndSet(null, id);
+            }
+            boolean first = opening.getAndSet(false);
+            held.set(false);
+            TaskState state = e.state();
+            if (first && e.task() != null && !state.isTerminal()) {
+                held.set(state.endsStream());
+            } else if (e.message() != null || (state != null && state.endsStream())) {
+                ended.set(true);
+            }
+        }
+
+        String remote() {
+            return remote.get();
+        }
+
+        boolean ended() {
+            return ended.get();
         }
     }
 
-    /** One JSON-RPC call with a JSON answer. */
+    /** One call with a whole (JSON) answer, in the target's dialect. */
     <T> Uni<T> call(AgentTarget target, A2aMethod method, Object params, Class<T> resultType) {
         Duration timeout = target.callTimeout() != null ? target.callTimeout() : config.callTimeout();
+        Dialect dialect = dialects.get(target.binding());
         return observed(() -> telemetry.agentCall(target.name(), method.wireName()),
-                observation -> Uni.createFrom().deferred(() -> {
-                    Buffer body = encode(method, params);
-                    RequestOptions options = post(target, JSON, observation).setIdleTimeout(timeout.toMillis());
-                    return http.request(options).onItem().transformToUni(req -> req.send(body));
-                })
+                observation -> Uni.createFrom().deferred(() -> send(target, dialect.request(method, params, target.url()),
+                                JSON, observation, timeout))
                 .onItem().transformToUni(response -> readBody(target.name(), response)
-                        .map(body -> decodeResult(target.name(), method, response, body, resultType)))
+                        .map(body -> dialect.result(answer(target.name(), method, response, body), resultType)))
                 .ifNoItem().after(timeout)
                 .failWith(() -> AgentException.timeout(target.name(), method.wireName() + " took longer than " + timeout))
                 .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
@@ -198,29 +248,26 @@ public class AgentClient {
     }
 
     /**
-     * A JSON-RPC call answered by an SSE stream; an agent that answers plain JSON instead (a single result or an
-     * error) is accepted too. Cancelling the Multi closes the connection.
+     * A call answered by an SSE stream; an agent that answers plain JSON instead (a single result or an error) is
+     * accepted too. Cancelling the Multi closes the connection.
      */
     Multi<StreamResponse> stream(AgentTarget target, A2aMethod method, Object params) {
         String agent = target.name();
+        Dialect dialect = dialects.get(target.binding());
         return Multi.createFrom().deferred(() -> {
             AgentCall observation = telemetry.agentCall(agent, method.wireName());
-            return Uni.createFrom().deferred(() -> {
-                    Buffer body = encode(method, params);
-                    RequestOptions options = post(target, EVENT_STREAM + ", " + JSON, observation)
-                            .setIdleTimeout(config.streamIdleTimeout().toMillis());
-                    return http.request(options).onItem().transformToUni(req -> req.send(body));
-                })
+            return Uni.createFrom().deferred(() -> send(target, dialect.request(method, params, target.url()),
+                            EVENT_STREAM + ", " + JSON, observation, config.streamIdleTimeout()))
                 .ifNoItem().after(config.streamIdleTimeout())
                 .failWith(() -> AgentException.timeout(agent, method.wireName() + " did not start streaming within "
                         + config.streamIdleTimeout()))
                 .onItem().transformToMulti(response -> {
                     String type = contentType(response);
                     if (response.statusCode() == 200 && type.startsWith(EVENT_STREAM)) {
-                        return events(agent, method, response);
+                        return events(agent, method, dialect, response);
                     }
                     return readBody(agent, response).toMulti().map(bodyBuffer ->
-                            decodeResult(agent, method, response, bodyBuffer, StreamResponse.class));
+                            dialect.result(answer(agent, method, response, bodyBuffer), StreamResponse.class));
                 })
                 .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
                 .transform(f -> {
@@ -264,7 +311,7 @@ public class AgentClient {
         }
     }
 
-    private Multi<StreamResponse> events(String agent, A2aMethod method, HttpClientResponse response) {
+    private Multi<StreamResponse> events(String agent, A2aMethod method, Dialect dialect, HttpClientResponse response) {
         RecordParser lines = RecordParser.newDelimited("\n", response).maxRecordSize(config.maxResponseBytes());
         SseDecoder decoder = new SseDecoder(config.maxResponseBytes());
         return lines.toMulti()
@@ -277,7 +324,7 @@ public class AgentClient {
                     }
                 })
                 .onCompletion().continueWith(decoder::end)
-                .map(data -> decodeResult(agent, method, response, Buffer.buffer(data), StreamResponse.class))
+                .map(data -> dialect.event(answer(agent, method, response, Buffer.buffer(data))))
                 .onCancellation().invoke(() -> {
                     // Nobody reads this stream any more: the reset's own failure has no one to go to (it would be
                     // logged as an error Mutiny had to drop).
@@ -286,24 +333,22 @@ public class AgentClient {
                 });
     }
 
-    private RequestOptions post(AgentTarget target, String accept, AgentCall observation) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.rpcUrl())
+    /** Sends one request of a dialect, with the target's headers and the call's trace. */
+    private Uni<HttpClientResponse> send(AgentTarget target, Dialect.Request request, String accept, AgentCall observation,
+            Duration idle) {
+        RequestOptions options = new RequestOptions().setMethod(request.method()).setAbsoluteURI(request.url())
                 .setFollowRedirects(false)
-                .putHeader("Content-Type", JSON)
-                .putHeader("Accept", accept)
-                .putHeader(A2aVersion.HEADER, A2aVersion.CURRENT);
+                .setIdleTimeout(idle.toMillis())
+                .putHeader("Accept", accept);
+        if (request.body() != null) {
+            options.putHeader("Content-Type", JSON);
+        }
+        if (request.version() != null) {
+            options.putHeader(A2aVersion.HEADER, request.version());
+        }
         target.headers().forEach(options::putHeader);
         observation.inject(options::putHeader);
-        return options;
-    }
-
-    private Buffer encode(A2aMethod method, Object params) {
-        try {
-            return Buffer.buffer(mapper.writeValueAsBytes(
-                    JsonRpcRequest.of(IntNode.valueOf((int) (ids.incrementAndGet() & 0x7fffffff)), method.wireName(), params)));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode " + method.wireName(), e);
-        }
+        return http.request(options).onItem().transformToUni(req -> request.body() == null ? req.send() : req.send(request.body()));
     }
 
     /** Reads a whole body, failing once it grows past the configured limit instead of buffering without bound. */
@@ -318,86 +363,12 @@ public class AgentClient {
                 });
     }
 
-    private <T> T decodeResult(String agent, A2aMethod method, HttpClientResponse response, Buffer body, Class<T> type) {
-        String what = method.wireName();
+    /** What an agent answered, for its dialect to read; a redirect is refused here, whatever the dialect. */
+    private static Dialect.Answer answer(String agent, A2aMethod method, HttpClientResponse response, Buffer body) {
         if (!redirect(response).isEmpty()) {
-            throw AgentException.invalid(agent, what + " answered HTTP " + response.statusCode() + redirect(response));
+            throw AgentException.invalid(agent, method.wireName() + " answered HTTP " + response.statusCode() + redirect(response));
         }
-        byte[] bytes = body.getBytes();
-        T plain = decodePlainResult(bytes, type);
-        if (plain != null) {
-            return plain;
-        }
-        JsonNode envelope;
-        try {
-            envelope = mapper.readTree(bytes);
-        } catch (Exception e) {
-            throw AgentException.invalid(agent, what + " answered HTTP " + response.statusCode() + " with "
-                    + (contentType(response).isEmpty() ? "no content type" : contentType(response))
-                    + " that is not JSON" + snippet(body));
-        }
-        if (envelope == null || !envelope.isObject() || !"2.0".equals(envelope.path("jsonrpc").asText(null))) {
-            throw AgentException.invalid(agent, what + " answered HTTP " + response.statusCode()
-                    + " with something that is not a JSON-RPC 2.0 response" + snippet(body));
-        }
-        JsonNode error = envelope.get("error");
-        if (error != null && error.isObject()) {
-            int code = error.path("code").asInt(A2aError.INTERNAL_ERROR.code());
-            A2aError known = java.util.Arrays.stream(A2aError.values()).filter(e -> e.code() == code).findFirst()
-                    .orElse(A2aError.INTERNAL_ERROR);
-            throw new AgentException(AgentException.Kind.REMOTE_ERROR, agent, known,
-                    "agent '" + agent + "' answered " + what + " with error " + code + ": "
-                            + error.path("message").asText("(no message)"), null);
-        }
-        JsonNode result = envelope.get("result");
-        if (result == null || !result.isObject()) {
-            throw AgentException.invalid(agent, what + " returned neither a result object nor an error");
-        }
-        try {
-            return mapper.treeToValue(result, type);
-        } catch (Exception e) {
-            throw AgentException.invalid(agent, what + " returned a result that is not a valid "
-                    + type.getSimpleName() + ": " + rootMessage(e));
-        }
-    }
-
-    /**
-     * The usual answer, {@code {"jsonrpc":"2.0","id":...,"result":{...}}} with a valid result, read in one pass
-     * straight into {@code type}; null for anything else (an error, a malformed envelope or result), which the
-     * caller then reads as a tree to say exactly what is wrong.
-     */
-    private <T> T decodePlainResult(byte[] bytes, Class<T> type) {
-        try (JsonParser p = mapper.createParser(bytes)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return null;
-            }
-            boolean version = false;
-            T result = null;
-            JsonToken token;
-            while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
-                String field = p.currentName();
-                JsonToken value = p.nextToken();
-                switch (field) {
-                    case "jsonrpc" -> version = value == JsonToken.VALUE_STRING && "2.0".equals(p.getText());
-                    case "result" -> {
-                        if (value != JsonToken.START_OBJECT) {
-                            return null;
-                        }
-                        result = mapper.readValue(p, type);
-                    }
-                    case "error" -> {
-                        return null;
-                    }
-                    default -> p.skipChildren();
-                }
-            }
-            if (token != JsonToken.END_OBJECT || p.nextToken() != null) {
-                return null;
-            }
-            return version ? result : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
+        return new Dialect.Answer(agent, method, response.statusCode(), contentType(response), body);
     }
 
     /** Vert.x reports an idle timeout with its own exception type; Mutiny's deadline with TimeoutException. */
@@ -414,12 +385,6 @@ public class AgentClient {
     private static String contentType(HttpClientResponse response) {
         String type = response.getHeader("Content-Type");
         return type == null ? "" : type.toLowerCase(Locale.ROOT);
-    }
-
-    private static String snippet(Buffer body) {
-        String s = body.toString();
-        s = s.length() > 120 ? s.substring(0, 120) + "..." : s;
-        return s.isBlank() ? "" : ": " + s.replaceAll("\\s+", " ");
     }
 
     static String rootMessage(Throwable e) {

@@ -1,12 +1,18 @@
 package io.omniforge.agent;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.omniforge.a2a.AgentCard;
+import io.omniforge.a2a.AgentInterface;
 import java.time.Instant;
 
-/** What the registry knows of one agent, as the management API shows it. */
+/**
+ * What the registry knows of one agent, as the management API shows it: among the rest, the interface of its card
+ * that the gateway calls (URL, binding and protocol version; none until a card that offers one was read).
+ */
 public record AgentInfo(
         String name,
         String url,
+        @JsonProperty("interface") AgentInterface endpoint,
         Source source,
         State state,
         AgentCard card,

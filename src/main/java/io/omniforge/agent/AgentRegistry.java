@@ -3,6 +3,7 @@ package io.omniforge.agent;
 import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
 import io.omniforge.a2a.AgentCard;
+import io.omniforge.a2a.AgentInterface;
 import io.omniforge.demo.DemoAgents;
 import io.omniforge.security.AccessPolicy;
 import io.omniforge.security.Authenticator;
@@ -222,14 +223,13 @@ public class AgentRegistry {
         Uni<AgentCard> card = entry.card != null ? Uni.createFrom().item(entry.card) : onCallersContext(refresh(entry));
         if (entry.source == AgentInfo.Source.RUNTIME) {
             // Its card may send the calls to another host than the one registered.
-            card = card.call(c -> guard.check(c.jsonRpcInterface().orElseThrow().url()));
+            card = card.call(c -> guard.check(entry.endpoint(c).url()));
         }
         return card.map(c -> {
-            // Agents this process serves itself are called on loopback: their cards carry the public URL.
-            String rpc = entry.source == AgentInfo.Source.DEMO || entry.source == AgentInfo.Source.FLOW
-                    ? entry.url() + "/a2a" : c.jsonRpcInterface().orElseThrow().url();
-            return new AgentTarget(name, rpc, entry.callTimeout != null ? entry.callTimeout : config.callTimeout(),
-                    c.supportsStreaming(), headers(entry, caller));
+            AgentInterface endpoint = entry.endpoint(c);
+            return new AgentTarget(name, endpoint.url(), Binding.of(endpoint).orElseThrow(),
+                    entry.callTimeout != null ? entry.callTimeout : config.callTimeout(), c.supportsStreaming(),
+                    headers(entry, caller));
         });
     }
 
@@ -275,8 +275,9 @@ public class AgentRegistry {
     }
 
     /**
-     * Registers an agent at run time: its URL and its card's JSON-RPC URL must be allowed ({@link AgentUrlGuard}), its
-     * card reachable and valid; persisted before it is answered.
+     * Registers an agent at run time: its URL and the URL of the interface chosen from its card must be allowed
+     * ({@link AgentUrlGuard}), its card reachable and valid, offering an interface the gateway speaks
+     * ({@link Binding#choose}); persisted before it is answered.
      */
     public Uni<AgentInfo> register(String tenant, String name, String url) {
         if (name == null || !NAME.matcher(name).matches()) {
@@ -296,7 +297,7 @@ public class AgentRegistry {
         return guard.check(base)
                 .chain(() -> client.fetchCard(name, base).onFailure().transform(f -> A2aException.invalidParams(
                         "no valid agent card at " + base + "/.well-known/agent-card.json: " + f.getMessage())))
-                .call(card -> guard.check(card.jsonRpcInterface().orElseThrow().url()))
+                .call(card -> guard.check(Binding.choose(card).orElseThrow().url()))
                 .call(card -> db.write(c -> {
                     try (PreparedStatement ps = c.prepareStatement(
                             "INSERT INTO agents (tenant, name, url, created_at) VALUES (?, ?, ?, ?)")) {
@@ -441,8 +442,22 @@ public class AgentRegistry {
             lastError = failure.getMessage();
         }
 
+        /**
+         * The interface the gateway calls: the one chosen from the card ({@link Binding#choose}, which a card must
+         * offer to be taken in), or, for the agents this process serves itself, their JSON-RPC endpoint on loopback
+         * (their cards carry the public URL).
+         */
+        AgentInterface endpoint(AgentCard of) {
+            if (source == AgentInfo.Source.DEMO || source == AgentInfo.Source.FLOW) {
+                return AgentInterface.jsonRpc(url() + "/a2a");
+            }
+            return Binding.choose(of).orElseThrow(() -> new IllegalStateException(Binding.refusal(of)));
+        }
+
         AgentInfo info() {
-            return new AgentInfo(name, url(), source, state, card, lastError, fetchedAt);
+            AgentCard known = card;
+            return new AgentInfo(name, url(), known == null ? null : endpoint(known), source, state, known, lastError,
+                    fetchedAt);
         }
     }
 }

@@ -2,18 +2,23 @@ package io.omniforge.agent;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Where and how to call one agent: its name, JSON-RPC URL, per-call timeout, whether it streams, and the headers
- * its calls carry (its outbound credentials; for a flow of this process, the internal token and the caller).
+ * Where and how to call one agent: its name, the URL of the interface chosen from its card and the binding that
+ * interface speaks, its per-call timeout, whether it streams, and the headers its calls carry (its outbound
+ * credentials; for a flow of this process, the internal token and the caller).
  */
-public record AgentTarget(String name, String rpcUrl, Duration callTimeout, boolean streaming, Map<String, String> headers) {
+public record AgentTarget(String name, String url, Binding binding, Duration callTimeout, boolean streaming,
+        Map<String, String> headers) {
 
     public AgentTarget {
+        Objects.requireNonNull(binding, "binding");
         headers = headers == null ? Map.of() : Map.copyOf(headers);
     }
 
+    /** An agent's A2A 1.0 JSON-RPC endpoint. */
     public AgentTarget(String name, String rpcUrl, Duration callTimeout, boolean streaming) {
-        this(name, rpcUrl, callTimeout, streaming, Map.of());
+        this(name, rpcUrl, Binding.JSONRPC_10, callTimeout, streaming, Map.of());
     }
 }
