@@ -119,8 +119,16 @@ public class AgentClient {
         try {
             JsonNode tree = mapper.readTree(body.getBytes());
             card = mapper.treeToValue(V03.isCard03(tree) ? V03.cardTo10(tree) : tree, AgentCard.class).validate();
-        } catch (Exception e) {
-            throw AgentException.invalid(agent, "the card at " + url + " is not a valid A2A card: " + rootMessage(e));
+        } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+            throw AgentException.invalid(agent, "the card at " + url + " is not a valid A2A card: "
+                    + (e.getCause() instanceof IllegalArgumentException iae ? iae.getMessage()
+                    : io.omniforge.a2a.JsonErrors.binding(e, "")));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw AgentException.invalid(agent, "the card at " + url + " is not JSON: " + io.omniforge.a2a.JsonErrors.syntax(e));
+        } catch (java.io.IOException e) {
+            throw AgentException.invalid(agent, "the card at " + url + " could not be read");
+        } catch (RuntimeException e) {
+            throw AgentException.invalid(agent, "the card at " + url + " is not a valid A2A card: " + e.getMessage());
         }
         if (Binding.choose(card).isEmpty()) {
             throw AgentException.invalid(agent, "the card at " + url + " offers no interface the gateway speaks: "

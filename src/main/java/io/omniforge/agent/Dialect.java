@@ -47,9 +47,12 @@ interface Dialect {
         <T> T read(ObjectMapper mapper, JsonNode result, Class<T> type) {
             try {
                 return mapper.treeToValue(result, type);
+            } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
+                throw AgentException.invalid(agent, method.wireName() + " returned a result that is not a valid "
+                        + type.getSimpleName() + ": " + io.omniforge.a2a.JsonErrors.binding(e, "result."));
             } catch (Exception e) {
                 throw AgentException.invalid(agent, method.wireName() + " returned a result that is not a valid "
-                        + type.getSimpleName() + ": " + AgentClient.rootMessage(e));
+                        + type.getSimpleName());
             }
         }
 

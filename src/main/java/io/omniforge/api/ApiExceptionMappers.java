@@ -36,7 +36,7 @@ public class ApiExceptionMappers {
                 com.fasterxml.jackson.core.JsonParseException)) {
             return binding(m);
         }
-        return response(400, "the body is not valid JSON: " + JsonErrors.syntax(e), A2aError.PARSE_ERROR.reason());
+        return response(400, "the body is not valid JSON: " + io.omniforge.a2a.JsonErrors.syntax(e), A2aError.PARSE_ERROR.reason());
     }
 
     /** JSON that does not fit the body (Quarkus has its own mapper for these, whose body names Java types). */
@@ -51,7 +51,7 @@ public class ApiExceptionMappers {
     }
 
     private static Response binding(com.fasterxml.jackson.databind.JsonMappingException e) {
-        return response(400, JsonErrors.binding(e, ""), A2aError.INVALID_PARAMS.reason());
+        return response(400, io.omniforge.a2a.JsonErrors.binding(e, ""), A2aError.INVALID_PARAMS.reason());
     }
 
     @ServerExceptionMapper

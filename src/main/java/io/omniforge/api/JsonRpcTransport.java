@@ -265,7 +265,7 @@ public class JsonRpcTransport {
         try {
             return limits.readTree(raw.getBytes());
         } catch (JsonProcessingException e) {
-            throw new A2aException(A2aError.PARSE_ERROR, "Invalid JSON payload: " + JsonErrors.syntax(e));
+            throw new A2aException(A2aError.PARSE_ERROR, "Invalid JSON payload: " + io.omniforge.a2a.JsonErrors.syntax(e));
         } catch (A2aException e) {
             throw e;
         } catch (Exception e) {
@@ -449,9 +449,9 @@ public class JsonRpcTransport {
         try {
             return mapper.treeToValue(params, type);
         } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
-            throw A2aException.invalidParams("Invalid parameters: " + JsonErrors.binding(e, prefix));
+            throw A2aException.invalidParams("Invalid parameters: " + io.omniforge.a2a.JsonErrors.binding(e, prefix));
         } catch (JsonProcessingException e) {
-            throw A2aException.invalidParams("Invalid parameters: " + JsonErrors.syntax(e));
+            throw A2aException.invalidParams("Invalid parameters: " + io.omniforge.a2a.JsonErrors.syntax(e));
         } catch (A2aException e) {
             throw e;
         } catch (IllegalArgumentException e) {

@@ -122,7 +122,7 @@ public class OrchestrationsRoute {
         } catch (A2aException e) {
             throw e;
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new A2aException(A2aError.PARSE_ERROR, "the body is not valid JSON: " + JsonErrors.syntax(e));
+            throw new A2aException(A2aError.PARSE_ERROR, "the body is not valid JSON: " + io.omniforge.a2a.JsonErrors.syntax(e));
         } catch (Exception e) {
             throw new A2aException(A2aError.PARSE_ERROR, "the body could not be read as JSON");
         }

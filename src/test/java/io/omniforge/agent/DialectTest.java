@@ -33,8 +33,11 @@ class DialectTest {
         return new AgentTarget(name, "http://127.0.0.1:" + RestAssured.port + path, binding, WAIT, false, Map.of());
     }
 
+    /** The call's failure, whose message says what was wrong in the protocol's words, never a Java type. */
     private static AgentException failure(Uni<?> call) {
-        return assertThrows(AgentException.class, () -> call.await().atMost(WAIT));
+        AgentException e = assertThrows(AgentException.class, () -> call.await().atMost(WAIT));
+        assertTrue(!e.getMessage().matches("(?s).*(java\\.|io\\.omniforge|fasterxml|Exception|`).*"), e.getMessage());
+        return e;
     }
 
     @Test

@@ -1,4 +1,4 @@
-package io.omniforge.api;
+package io.omniforge.a2a;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
-import io.omniforge.a2a.A2aException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Map;
@@ -19,7 +18,7 @@ import java.util.stream.Collectors;
  * "an array", "a Message object", "one of TASK_STATE_..."), what came. Jackson's own messages name Java types
  * ({@code java.lang.String}, {@code io.omniforge.a2a.Message}) and the parser's source; nothing of them leaves.
  */
-final class JsonErrors {
+public final class JsonErrors {
 
     private static final Pattern TOKEN = Pattern.compile("JsonToken\\.([A-Z_]+)");
     /** Jackson's "... from String value ('x')" when it names no token. */
@@ -32,7 +31,7 @@ final class JsonErrors {
     }
 
     /** A body that is not JSON: the parser's reason without its source, and where. */
-    static String syntax(JsonProcessingException e) {
+    public static String syntax(JsonProcessingException e) {
         String reason = e.getOriginalMessage() == null ? "not JSON" : e.getOriginalMessage();
         reason = SOURCE.matcher(reason).replaceFirst("");
         reason = JAVA_NAME.matcher(reason).replaceAll("").replaceAll("\\s+", " ").trim();
@@ -44,7 +43,7 @@ final class JsonErrors {
      * A body that is JSON but does not fit: {@code <prefix><path>: <what is wrong>}. {@code prefix} is where the
      * binding starts ({@code "params."} for JSON-RPC params, {@code ""} for a management API body).
      */
-    static String binding(JsonMappingException e, String prefix) {
+    public static String binding(JsonMappingException e, String prefix) {
         String path = path(e);
         String where = path.isEmpty() ? (prefix.isEmpty() ? "the body" : prefix.substring(0, prefix.length() - 1))
                 : prefix + path;
@@ -69,14 +68,14 @@ final class JsonErrors {
     }
 
     /** The JSON path of the field a mapping failed at: {@code message.parts[0].text}. */
-    static String path(JsonMappingException e) {
+    public static String path(JsonMappingException e) {
         return e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
     }
 
     /** A type in the protocol's words. */
-    static String expected(Class<?> type) {
+    public static String expected(Class<?> type) {
         if (type == null) {
             return "another value";
         }
