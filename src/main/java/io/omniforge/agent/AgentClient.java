@@ -240,13 +240,30 @@ public class AgentClient {
         }
     }
 
+    /**
+     * {@code params} with the {@code tenant} the agent's interface declares (spec 8.3.2: every request carries exactly
+     * that value, and none when the interface names none); the caller's own tenant is the gateway's, never sent.
+     */
+    static Object withTenant(Object params, String tenant) {
+        if (params instanceof SendMessageRequest r) {
+            return new SendMessageRequest(tenant, r.message(), r.configuration(), r.metadata());
+        }
+        if (params instanceof GetTaskRequest r) {
+            return new GetTaskRequest(tenant, r.id(), r.historyLength());
+        }
+        if (params instanceof CancelTaskRequest r) {
+            return new CancelTaskRequest(tenant, r.id(), r.metadata());
+        }
+        return params instanceof SubscribeToTaskRequest r ? new SubscribeToTaskRequest(tenant, r.id()) : params;
+    }
+
     /** One call with a whole (JSON) answer, in the target's dialect. */
     <T> Uni<T> call(AgentTarget target, A2aMethod method, Object params, Class<T> resultType) {
         Duration timeout = target.callTimeout() != null ? target.callTimeout() : config.callTimeout();
         Dialect dialect = dialects.get(target.binding());
         return observed(() -> telemetry.agentCall(target.name(), method.wireName()),
-                observation -> Uni.createFrom().deferred(() -> send(target, dialect.request(method, params, target.url()),
-                                JSON, observation, timeout))
+                observation -> Uni.createFrom().deferred(() -> send(target, dialect.request(method, withTenant(params, target.tenant()),
+                                target.url()), JSON, observation, timeout))
                 .onItem().transformToUni(response -> readBody(target.name(), response)
                         .map(body -> dialect.result(answer(target.name(), method, response, body), resultType)))
                 .ifNoItem().after(timeout)
@@ -264,8 +281,8 @@ public class AgentClient {
         Dialect dialect = dialects.get(target.binding());
         return Multi.createFrom().deferred(() -> {
             AgentCall observation = telemetry.agentCall(agent, method.wireName());
-            return Uni.createFrom().deferred(() -> send(target, dialect.request(method, params, target.url()),
-                            EVENT_STREAM + ", " + JSON, observation, config.streamIdleTimeout()))
+            return Uni.createFrom().deferred(() -> send(target, dialect.request(method, withTenant(params, target.tenant()),
+                            target.url()), EVENT_STREAM + ", " + JSON, observation, config.streamIdleTimeout()))
                 .ifNoItem().after(config.streamIdleTimeout())
                 .failWith(() -> AgentException.timeout(agent, method.wireName() + " did not start streaming within "
                         + config.streamIdleTimeout()))

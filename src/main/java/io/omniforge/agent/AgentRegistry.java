@@ -229,7 +229,7 @@ public class AgentRegistry {
             AgentInterface endpoint = entry.endpoint(c);
             return new AgentTarget(name, endpoint.url(), Binding.of(endpoint).orElseThrow(),
                     entry.callTimeout != null ? entry.callTimeout : config.callTimeout(), c.supportsStreaming(),
-                    headers(entry, caller));
+                    headers(entry, caller), endpoint.tenant());
         });
     }
 

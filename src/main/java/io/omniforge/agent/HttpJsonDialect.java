@@ -42,16 +42,27 @@ final class HttpJsonDialect implements Dialect {
             case SEND_STREAMING_MESSAGE -> post(base + "/message:stream", params);
             case GET_TASK -> {
                 GetTaskRequest get = (GetTaskRequest) params;
+                String query = (get.historyLength() == null ? "" : "&historyLength=" + get.historyLength())
+                        + (get.tenant() == null ? "" : "&tenant=" + URLEncoder.encode(get.tenant(), StandardCharsets.UTF_8));
                 yield new Request(HttpMethod.GET, base + "/tasks/" + segment(get.id())
-                        + (get.historyLength() == null ? "" : "?historyLength=" + get.historyLength()), null, A2aVersion.CURRENT);
+                        + (query.isEmpty() ? "" : "?" + query.substring(1)), null, A2aVersion.CURRENT);
             }
             case CANCEL_TASK -> {
                 CancelTaskRequest cancel = (CancelTaskRequest) params;
-                yield post(base + "/tasks/" + segment(cancel.id()) + ":cancel",
-                        cancel.metadata() == null ? Map.of() : Map.of("metadata", cancel.metadata()));
+                Map<String, Object> body = new java.util.LinkedHashMap<>();
+                if (cancel.tenant() != null) {
+                    body.put("tenant", cancel.tenant());
+                }
+                if (cancel.metadata() != null) {
+                    body.put("metadata", cancel.metadata());
+                }
+                yield post(base + "/tasks/" + segment(cancel.id()) + ":cancel", body);
             }
-            case SUBSCRIBE_TO_TASK -> post(base + "/tasks/" + segment(((SubscribeToTaskRequest) params).id()) + ":subscribe",
-                    Map.of());
+            case SUBSCRIBE_TO_TASK -> {
+                SubscribeToTaskRequest subscribe = (SubscribeToTaskRequest) params;
+                yield post(base + "/tasks/" + segment(subscribe.id()) + ":subscribe",
+                        subscribe.tenant() == null ? Map.of() : Map.of("tenant", subscribe.tenant()));
+            }
             default -> throw new A2aException(A2aError.UNSUPPORTED_OPERATION,
                     "the downstream client does not call " + method.wireName() + " over HTTP+JSON");
         };
