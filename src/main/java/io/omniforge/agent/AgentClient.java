@@ -56,7 +56,12 @@ public class AgentClient {
     private static final String JSON = "application/json";
     private static final String EVENT_STREAM = "text/event-stream";
 
-    private final HttpClient http;
+    /**
+     * One HTTP client, with a connection pool of its own, per agent: an agent that holds its connections (a slow drip,
+     * a stream that never ends) uses up its own pool, never another agent's on the same host and port.
+     */
+    private final Map<String, HttpClient> clients = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Vertx vertx;
     private final ObjectMapper mapper;
     private final AgentConfig config;
     private final Telemetry telemetry;
@@ -66,13 +71,7 @@ public class AgentClient {
         this.mapper = mapper;
         this.config = config;
         this.telemetry = telemetry;
-        this.http = vertx.createHttpClient(new HttpClientOptions()
-                .setTracingPolicy(TracingPolicy.IGNORE)
-                .setConnectTimeout((int) config.connectTimeout().toMillis())
-                .setKeepAlive(true)
-                .setMaxPoolSize(config.maxConnectionsPerHost())
-                .setTcpNoDelay(true)
-                .setDecompressionSupported(true));
+        this.vertx = vertx;
         JsonRpcDialect rpc = new JsonRpcDialect(mapper);
         dialects.put(Binding.JSONRPC_10, rpc);
         dialects.put(Binding.HTTP_JSON_10, new HttpJsonDialect(mapper));
@@ -81,8 +80,62 @@ public class AgentClient {
 
     @PreDestroy
     void close() {
-        http.closeAndForget();
+        clients.values().forEach(HttpClient::closeAndForget);
     }
+
+    /** The agent's own client (see {@link #clients}). */
+    private HttpClient http(String agent) {
+        return clients.computeIfAbsent(agent, a -> vertx.createHttpClient(new HttpClientOptions()
+                .setTracingPolicy(TracingPolicy.IGNORE)
+                .setConnectTimeout((int) config.connectTimeout().toMillis())
+                .setKeepAlive(true)
+                .setMaxPoolSize(config.maxConnectionsPerHost())
+                .setTcpNoDelay(true)
+                .setDecompressionSupported(true)));
+    }
+
+    /**
+     * Closes the connection of a call that ends before its answer was read (a timeout, a failure, a caller that went
+     * away), so that it goes back to nobody's pool half-read: the agent sees the connection closed.
+     */
+    /**
+     * A request on the agent's pool. A call that is given up while it waits for a connection (its timeout) would still
+     * get one later and send on it for nobody: such a request is closed as soon as its connection comes.
+     */
+    private Uni<io.vertx.mutiny.core.http.HttpClientRequest> open(String agent, RequestOptions options) {
+        return Uni.createFrom().emitter(emitter -> {
+            java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+            emitter.onTermination(() -> gone.set(true));
+            http(agent).getDelegate().request(options).onComplete(ar -> {
+                if (ar.failed()) {
+                    if (!gone.get()) {
+                        emitter.fail(ar.cause());
+                    }
+                    return;
+                }
+                var request = io.vertx.mutiny.core.http.HttpClientRequest.newInstance(ar.result());
+                if (gone.get()) {
+                    release(request);
+                } else {
+                    emitter.complete(request);
+                }
+            });
+        });
+    }
+
+    private static void release(io.vertx.mutiny.core.http.HttpClientRequest request) {
+        try {
+            request.reset();
+            // HTTP/1.1: a reset alone leaves the half-read connection open at the agent; close it.
+            var connection = request.getDelegate().connection();
+            if (connection != null) {
+                connection.close();
+            }
+        } catch (RuntimeException ignored) {
+            // already closed
+        }
+    }
+
 
     /**
      * Fetches and validates the card at {@code <baseUrl>/.well-known/agent-card.json}: a 0.3 card is read as 1.0
@@ -97,7 +150,7 @@ public class AgentClient {
                     .setIdleTimeout(config.cardTimeout().toMillis())
                     .putHeader("Accept", JSON).putHeader(A2aVersion.HEADER, A2aVersion.CURRENT);
             observation.inject(options::putHeader);
-            return http.request(options)
+            return open(agent, options)
                     .onItem().transformToUni(req -> req.send())
                     .onItem().<AgentCard>transformToUni(response -> {
                         if (response.statusCode() != 200) {
@@ -373,7 +426,10 @@ public class AgentClient {
         }
         target.headers().forEach(options::putHeader);
         observation.inject(options::putHeader);
-        return http.request(options).onItem().transformToUni(req -> request.body() == null ? req.send() : req.send(request.body()));
+        return open(target.name(), options).onItem().transformToUni(req ->
+                (request.body() == null ? req.send() : req.send(request.body()))
+                        .onCancellation().invoke(() -> release(req))
+                        .onFailure().invoke(f -> release(req)));
     }
 
     /** Reads a whole body, failing once it grows past the configured limit instead of buffering without bound. */
@@ -385,7 +441,10 @@ public class AgentClient {
                         throw AgentException.invalid(agent, "the response exceeds " + max + " bytes");
                     }
                     acc.appendBuffer(chunk);
-                });
+                })
+                // A body not read to its end (too slow, too large, nobody waiting) closes its connection.
+                .onCancellation().invoke(() -> release(response.request()))
+                .onFailure().invoke(f -> release(response.request()));
     }
 
     /** What an agent answered, for its dialect to read; a redirect is refused here, whatever the dialect. */

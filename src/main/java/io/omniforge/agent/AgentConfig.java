@@ -35,7 +35,7 @@ public interface AgentConfig {
     @WithDefault("10s")
     Duration registrySync();
 
-    /** Pooled connections per agent host. */
+    /** Pooled connections of each agent (each agent has a pool of its own). */
     @WithDefault("128")
     int maxConnectionsPerHost();
 
