@@ -140,6 +140,7 @@ public class HttpJsonTransport {
         }
         try {
             ObjectNode params = params(ctx, route, method, hasBody ? body : null);
+            io.omniforge.security.InputLimits.storable(params, "");
             A2aVersion.negotiate(version(request));
             CallContext call = rpc.callContext(ctx, secured);
             if (secured) {

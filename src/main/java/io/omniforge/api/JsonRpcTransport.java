@@ -239,6 +239,7 @@ public class JsonRpcTransport {
             A2aVersion.negotiate(requested, SPOKEN);
             CallContext call = callContext(ctx, secured);
             JsonNode p = params == null || params.isNull() ? JsonNodeFactory.instance.objectNode() : params;
+            io.omniforge.security.InputLimits.storable(p, "params");
             if (legacy) {
                 p = params03(method, p);
             }

@@ -129,6 +129,7 @@ public class OrchestrationsRoute {
         if (body == null || !body.isObject()) {
             throw A2aException.invalidParams("the body must be a JSON object with a message and a flow or a strategy");
         }
+        io.omniforge.security.InputLimits.storable(body, "");
         ObjectNode spec = ((ObjectNode) body).deepCopy();
         JsonNode rawMessage = spec.remove("message");
         JsonNode contextId = spec.remove("contextId");

@@ -107,6 +107,8 @@ public class ThreadsResource {
         if (body == null || body.to() == null || body.to().isBlank()) {
             throw A2aException.invalidParams("the body must name the target agent: {\"to\": \"billing\", \"reason\": ...}");
         }
+        io.omniforge.security.InputLimits.storable(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode()
+                .put("to", body.to()).put("reason", body.reason()), "");
         return threads.get(who.tenant(), id).onItem().transformToUni(found -> {
             if (found.isEmpty()) {
                 throw ApiException.notFound("no thread with id '" + id + "'");

@@ -64,6 +64,40 @@ public class InputLimits {
      * @return the request, unchanged
      * @throws A2aException -32602 naming the first limit exceeded
      */
+    /**
+     * Refuses a string holding U+0000 anywhere in {@code node} (-32602 naming the field): no store can keep one
+     * (PostgreSQL's text and jsonb refuse it), and nothing in A2A needs it.
+     *
+     * @param path where {@code node} is, for the message: {@code "params"}, or {@code ""} for a whole body
+     */
+    public static void storable(com.fasterxml.jackson.databind.JsonNode node, String path) {
+        if (node == null) {
+            return;
+        }
+        if (node.isTextual()) {
+            if (node.asText().indexOf('\u0000') >= 0) {
+                throw io.omniforge.a2a.A2aException.invalidParams("Invalid parameters: " + (path.isEmpty() ? "the body" : path)
+                        + " holds the character U+0000 (NUL), which no string may hold");
+            }
+            return;
+        }
+        if (node.isObject()) {
+            var fields = node.fields();
+            while (fields.hasNext()) {
+                var field = fields.next();
+                if (field.getKey().indexOf('\u0000') >= 0) {
+                    throw io.omniforge.a2a.A2aException.invalidParams("Invalid parameters: a field name in "
+                            + (path.isEmpty() ? "the body" : path) + " holds the character U+0000 (NUL)");
+                }
+                storable(field.getValue(), path.isEmpty() ? field.getKey() : path + "." + field.getKey());
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                storable(node.get(i), path + "[" + i + "]");
+            }
+        }
+    }
+
     public SendMessageRequest check(SendMessageRequest request, String prefix) {
         check(request.message(), prefix + "message");
         metadata(request.metadata(), prefix + "metadata");
