@@ -223,7 +223,8 @@ public class AgentRegistry {
         Uni<AgentCard> card = entry.card != null ? Uni.createFrom().item(entry.card) : onCallersContext(refresh(entry));
         if (entry.source == AgentInfo.Source.RUNTIME) {
             // Its card may send the calls to another host than the one registered.
-            card = card.call(c -> guard.check(entry.endpoint(c).url()));
+            // A refused address shows on the agent: UNREACHABLE, with the refusal as its lastError (docs/SECURITY.md).
+            card = card.call(c -> guard.check(entry.endpoint(c).url()).onFailure().invoke(entry::failed));
         }
         return card.map(c -> {
             AgentInterface endpoint = entry.endpoint(c);
@@ -351,6 +352,9 @@ public class AgentRegistry {
     /** Fetches an agent's card; concurrent callers share one fetch. */
     Uni<AgentCard> refresh(Entry entry) {
         return entry.fetch(() -> guarded(entry, entry.url()).chain(() -> client.fetchCard(entry.name, entry.url()))
+                // The card may send the calls elsewhere than the base URL: that address is checked too, and a card
+                // that moved there is not kept (nor the last good one: the agent says it is no longer there).
+                .call(card -> guarded(entry, entry.endpoint(card).url()).onFailure().invoke(f -> entry.card = null))
                 .invoke(entry::ready)
                 .onFailure().invoke(entry::failed));
     }
