@@ -66,8 +66,10 @@ public class AgentClient {
     private final AgentConfig config;
     private final Telemetry telemetry;
     private final Map<Binding, Dialect> dialects = new EnumMap<>(Binding.class);
+    private final AgentLimits limits;
 
-    public AgentClient(Vertx vertx, ObjectMapper mapper, AgentConfig config, Telemetry telemetry) {
+    public AgentClient(Vertx vertx, ObjectMapper mapper, AgentConfig config, AgentsConfig agents, Telemetry telemetry) {
+        this.limits = new AgentLimits(config, agents);
         this.mapper = mapper;
         this.config = config;
         this.telemetry = telemetry;
@@ -315,14 +317,16 @@ public class AgentClient {
         Duration timeout = target.callTimeout() != null ? target.callTimeout() : config.callTimeout();
         Dialect dialect = dialects.get(target.binding());
         return observed(() -> telemetry.agentCall(target.name(), method.wireName()),
-                observation -> Uni.createFrom().deferred(() -> send(target, dialect.request(method, withTenant(params, target.tenant()),
-                                target.url()), JSON, observation, timeout))
-                .onItem().transformToUni(response -> readBody(target.name(), response)
-                        .map(body -> dialect.result(answer(target.name(), method, response, body), resultType)))
-                .ifNoItem().after(timeout)
-                .failWith(() -> AgentException.timeout(target.name(), method.wireName() + " took longer than " + timeout))
-                .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
-                .transform(f -> AgentException.unreachable(target.name(), f)));
+                // The agent's place (AgentLimits) is held from the request to the end of its answer.
+                observation -> limits.admitted(target.name(), () -> Uni.createFrom().deferred(() -> send(target,
+                                dialect.request(method, withTenant(params, target.tenant()), target.url()), JSON,
+                                observation, timeout))
+                        .onItem().transformToUni(response -> readBody(target.name(), response)
+                                .map(body -> dialect.result(answer(target.name(), method, response, body), resultType)))
+                        .ifNoItem().after(timeout)
+                        .failWith(() -> AgentException.timeout(target.name(), method.wireName() + " took longer than " + timeout))
+                        .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
+                        .transform(f -> AgentException.unreachable(target.name(), f))));
     }
 
     /**
@@ -334,6 +338,13 @@ public class AgentClient {
         Dialect dialect = dialects.get(target.binding());
         return Multi.createFrom().deferred(() -> {
             AgentCall observation = telemetry.agentCall(agent, method.wireName());
+            Runnable release;
+            try {
+                release = limits.admit(agent);
+            } catch (AgentException limited) {
+                end(observation, limited, false);
+                return Multi.createFrom().<StreamResponse>failure(limited);
+            }
             return Uni.createFrom().deferred(() -> send(target, dialect.request(method, withTenant(params, target.tenant()),
                             target.url()), EVENT_STREAM + ", " + JSON, observation, config.streamIdleTimeout()))
                 .ifNoItem().after(config.streamIdleTimeout())
@@ -358,7 +369,10 @@ public class AgentClient {
                     }
                     return AgentException.unreachable(agent, f);
                 })
-                .onTermination().invoke((failure, cancelled) -> end(observation, failure, cancelled));
+                .onTermination().invoke((failure, cancelled) -> {
+                    release.run();
+                    end(observation, failure, cancelled);
+                });
         });
     }
 

@@ -39,6 +39,16 @@ public interface AgentConfig {
     @WithDefault("128")
     int maxConnectionsPerHost();
 
+    /**
+     * Most calls to one agent at once (a stream counts until it ends), unless the agent sets its own
+     * ({@code omniforge.agents.<name>.max-concurrent-calls}); unset: no limit. One more is not made: it fails at once,
+     * -32052 naming the agent and the limit.
+     */
+    java.util.OptionalInt maxConcurrentCalls();
+
+    /** Most calls to one agent per second (a token bucket), unless the agent sets its own; unset: no limit. */
+    java.util.OptionalInt maxCallsPerSecond();
+
     /** Largest response body (or single SSE event) read from an agent, in bytes. */
     @WithDefault("4194304")
     int maxResponseBytes();

@@ -9,16 +9,30 @@ public class AgentException extends A2aException {
 
     /** Why the call failed. */
     public enum Kind {
-        UNREACHABLE, TIMEOUT, INVALID_RESPONSE, REMOTE_ERROR
+        UNREACHABLE, TIMEOUT, INVALID_RESPONSE, REMOTE_ERROR,
+        /** The agent is at its limit of calls (per second, or at once): not called. */
+        LIMITED
     }
 
     private final Kind kind;
     private final String agent;
 
     public AgentException(Kind kind, String agent, A2aError error, String message, Throwable cause) {
-        super(error, message, Map.of("agent", agent, "failure", kind.name()), cause);
+        this(kind, agent, error, message, Map.of(), cause);
+    }
+
+    /** With more ErrorInfo metadata than the agent and the kind of failure ({@code retryAfterSeconds}, ...). */
+    AgentException(Kind kind, String agent, A2aError error, String message, Map<String, String> more, Throwable cause) {
+        super(error, message, with(more, agent, kind), cause);
         this.kind = kind;
         this.agent = agent;
+    }
+
+    private static Map<String, String> with(Map<String, String> more, String agent, Kind kind) {
+        Map<String, String> all = new java.util.LinkedHashMap<>(more);
+        all.put("agent", agent);
+        all.put("failure", kind.name());
+        return Map.copyOf(all);
     }
 
     public Kind kind() {

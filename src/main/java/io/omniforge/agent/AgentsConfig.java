@@ -27,6 +27,12 @@ public interface AgentsConfig {
          */
         Optional<Duration> maxTaskDuration();
 
+        /** Most calls to this agent at once, instead of {@code omniforge.agent.max-concurrent-calls}. */
+        java.util.OptionalInt maxConcurrentCalls();
+
+        /** Most calls to this agent per second, instead of {@code omniforge.agent.max-calls-per-second}. */
+        java.util.OptionalInt maxCallsPerSecond();
+
         /** The credentials this agent is called with. */
         Auth auth();
     }

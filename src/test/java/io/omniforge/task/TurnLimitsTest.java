@@ -53,6 +53,14 @@ class TurnLimitsTest {
                 return Optional.of(max);
             }
 
+            public java.util.OptionalInt maxConcurrentCalls() {
+                return java.util.OptionalInt.empty();
+            }
+
+            public java.util.OptionalInt maxCallsPerSecond() {
+                return java.util.OptionalInt.empty();
+            }
+
             public AgentsConfig.Auth auth() {
                 return null;
             }
