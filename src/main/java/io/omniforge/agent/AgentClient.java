@@ -67,9 +67,12 @@ public class AgentClient {
     private final Telemetry telemetry;
     private final Map<Binding, Dialect> dialects = new EnumMap<>(Binding.class);
     private final AgentLimits limits;
+    private final AgentBreakers breakers;
 
-    public AgentClient(Vertx vertx, ObjectMapper mapper, AgentConfig config, AgentsConfig agents, Telemetry telemetry) {
+    public AgentClient(Vertx vertx, ObjectMapper mapper, AgentConfig config, AgentsConfig agents, Telemetry telemetry,
+            io.smallrye.faulttolerance.api.CircuitBreakerMaintenance breakerMaintenance) {
         this.limits = new AgentLimits(config, agents);
+        this.breakers = new AgentBreakers(config.breaker(), breakerMaintenance);
         this.mapper = mapper;
         this.config = config;
         this.telemetry = telemetry;
@@ -295,6 +298,11 @@ public class AgentClient {
         }
     }
 
+    /** The agent's circuit breaker: CLOSED, OPEN or HALF_OPEN. */
+    public String breakerState(String agent) {
+        return breakers.state(agent);
+    }
+
     /**
      * {@code params} with the {@code tenant} the agent's interface declares (spec 8.3.2: every request carries exactly
      * that value, and none when the interface names none); the caller's own tenant is the gateway's, never sent.
@@ -318,7 +326,7 @@ public class AgentClient {
         Dialect dialect = dialects.get(target.binding());
         return observed(() -> telemetry.agentCall(target.name(), method.wireName()),
                 // The agent's place (AgentLimits) is held from the request to the end of its answer.
-                observation -> limits.admitted(target.name(), () -> Uni.createFrom().deferred(() -> send(target,
+                observation -> limits.admitted(target.name(), () -> breakers.guarded(target.name(), () -> Uni.createFrom().deferred(() -> send(target,
                                 dialect.request(method, withTenant(params, target.tenant()), target.url()), JSON,
                                 observation, timeout))
                         .onItem().transformToUni(response -> readBody(target.name(), response)
@@ -326,7 +334,7 @@ public class AgentClient {
                         .ifNoItem().after(timeout)
                         .failWith(() -> AgentException.timeout(target.name(), method.wireName() + " took longer than " + timeout))
                         .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
-                        .transform(f -> AgentException.unreachable(target.name(), f))));
+                        .transform(f -> AgentException.unreachable(target.name(), f)))));
     }
 
     /**
@@ -345,11 +353,17 @@ public class AgentClient {
                 end(observation, limited, false);
                 return Multi.createFrom().<StreamResponse>failure(limited);
             }
-            return Uni.createFrom().deferred(() -> send(target, dialect.request(method, withTenant(params, target.tenant()),
-                            target.url()), EVENT_STREAM + ", " + JSON, observation, config.streamIdleTimeout()))
-                .ifNoItem().after(config.streamIdleTimeout())
-                .failWith(() -> AgentException.timeout(agent, method.wireName() + " did not start streaming within "
-                        + config.streamIdleTimeout()))
+            // The breaker sees the opening of a stream: a connection and an answer's head within the idle timeout.
+            return breakers.guarded(agent, () -> Uni.createFrom().deferred(() -> send(target, dialect.request(method,
+                            withTenant(params, target.tenant()), target.url()), EVENT_STREAM + ", " + JSON, observation,
+                            config.streamIdleTimeout()))
+                    .ifNoItem().after(config.streamIdleTimeout())
+                    .failWith(() -> AgentException.timeout(agent, method.wireName() + " did not start streaming within "
+                            + config.streamIdleTimeout()))
+                    .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
+                    .transform(f -> isTimeout(f) ? AgentException.timeout(agent, method.wireName()
+                            + " did not start streaming within " + config.streamIdleTimeout())
+                            : AgentException.unreachable(agent, f)))
                 .onItem().transformToMulti(response -> {
                     String type = contentType(response);
                     if (response.statusCode() == 200 && type.startsWith(EVENT_STREAM)) {

@@ -49,6 +49,32 @@ public interface AgentConfig {
     /** Most calls to one agent per second (a token bucket), unless the agent sets its own; unset: no limit. */
     java.util.OptionalInt maxCallsPerSecond();
 
+    /** The circuit breaker every agent has (see {@code AgentBreakers}). */
+    Breaker breaker();
+
+    /** {@code omniforge.agent.breaker.*} */
+    interface Breaker {
+        /** Off: agents are always called. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Calls looked at (the last ones) before the breaker may open. */
+        @WithDefault("10")
+        int requestVolumeThreshold();
+
+        /** Share of those calls that failed (unreachable, timed out, unreadable answer) that opens it. */
+        @WithDefault("0.5")
+        double failureRatio();
+
+        /** How long it stays open before it lets a probe through (half-open). */
+        @WithDefault("30s")
+        Duration delay();
+
+        /** Probes that must succeed, half-open, to close it again. */
+        @WithDefault("1")
+        int successThreshold();
+    }
+
     /** Largest response body (or single SSE event) read from an agent, in bytes. */
     @WithDefault("4194304")
     int maxResponseBytes();

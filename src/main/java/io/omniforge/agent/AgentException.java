@@ -11,7 +11,9 @@ public class AgentException extends A2aException {
     public enum Kind {
         UNREACHABLE, TIMEOUT, INVALID_RESPONSE, REMOTE_ERROR,
         /** The agent is at its limit of calls (per second, or at once): not called. */
-        LIMITED
+        LIMITED,
+        /** The agent's circuit breaker is open after repeated failures: not called. */
+        CIRCUIT_OPEN
     }
 
     private final Kind kind;

@@ -17,7 +17,9 @@ public record AgentInfo(
         State state,
         AgentCard card,
         String lastError,
-        Instant cardFetchedAt) {
+        Instant cardFetchedAt,
+        /** Its circuit breaker: CLOSED, OPEN (calls fail at once) or HALF_OPEN (a probe may go). */
+        String breaker) {
 
     /** Where the agent was declared. */
     public enum Source {

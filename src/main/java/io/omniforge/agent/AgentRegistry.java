@@ -185,11 +185,11 @@ public class AgentRegistry {
     /** The agents a tenant sees: the declared ones and its own. */
     public List<AgentInfo> list(String tenant) {
         return agents.values().stream().filter(e -> e.source != AgentInfo.Source.RUNTIME || e.tenant.equals(tenant))
-                .map(Entry::info).sorted(Comparator.comparing(AgentInfo::name)).toList();
+                .map(this::info).sorted(Comparator.comparing(AgentInfo::name)).toList();
     }
 
     public Optional<AgentInfo> get(String tenant, String name) {
-        return Optional.ofNullable(find(tenant, name)).map(Entry::info);
+        return Optional.ofNullable(find(tenant, name)).map(this::info);
     }
 
     /** The cached cards of the agents a tenant sees that have one, by name. */
@@ -318,7 +318,7 @@ public class AgentRegistry {
                     if (agents.containsKey(name) || agents.putIfAbsent(key(tenant, name), entry) != null) {
                         throw new AgentConflictException("an agent named '" + name + "' already exists");
                     }
-                    return entry.info();
+                    return info(entry);
                 });
     }
 
@@ -395,6 +395,10 @@ public class AgentRegistry {
         return u;
     }
 
+    private AgentInfo info(Entry entry) {
+        return entry.info(client.breakerState(entry.name));
+    }
+
     /** One agent's mutable registry entry. */
     static final class Entry {
         final String name;
@@ -458,10 +462,10 @@ public class AgentRegistry {
             return Binding.choose(of).orElseThrow(() -> new IllegalStateException(Binding.refusal(of)));
         }
 
-        AgentInfo info() {
+        AgentInfo info(String breaker) {
             AgentCard known = card;
             return new AgentInfo(name, url(), known == null ? null : endpoint(known), source, state, known, lastError,
-                    fetchedAt);
+                    fetchedAt, breaker);
         }
     }
 }

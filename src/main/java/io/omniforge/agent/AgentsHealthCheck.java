@@ -27,7 +27,8 @@ public class AgentsHealthCheck implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         HealthCheckResponseBuilder response = HealthCheckResponse.named(NAME).up();
-        registry.list().forEach(agent -> response.withData(agent.name(), agent.state().name()));
+        registry.list().forEach(agent -> response.withData(agent.name(), agent.state().name()
+                + ("CLOSED".equals(agent.breaker()) || agent.breaker() == null ? "" : ", breaker " + agent.breaker())));
         return response.build();
     }
 }
