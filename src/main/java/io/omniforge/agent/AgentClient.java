@@ -149,7 +149,7 @@ public class AgentClient {
     public Uni<AgentCard> fetchCard(String agent, String baseUrl) {
         String url = (baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl)
                 + "/.well-known/agent-card.json";
-        return observed(() -> telemetry.cardFetch(agent, CARD), observation -> {
+        return observed(() -> telemetry.cardFetch(agent, CARD), observation -> retried(null, () -> {
             RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(url)
                     .setFollowRedirects(false)
                     .setIdleTimeout(config.cardTimeout().toMillis())
@@ -169,7 +169,42 @@ public class AgentClient {
                     .ifNoItem().after(config.cardTimeout())
                     .failWith(() -> AgentException.timeout(agent, "no card from " + url + " within " + config.cardTimeout()))
                     .onFailure(f -> !(f instanceof AgentException)).transform(f -> AgentException.unreachable(agent, f));
-        });
+        }));
+    }
+
+    /**
+     * Whether a failed call may be made again: an idempotent one (a card fetch, GetTask, CancelTask,
+     * SubscribeToTask: {@code method} null is a card fetch) that did not reach the agent or had no answer in time,
+     * and any call whose connection was refused (it never reached the agent: a SendMessage too). An error the agent
+     * answered, an unreadable answer, a limit or an open breaker are never retried.
+     */
+    static boolean retriable(A2aMethod method, Throwable failure) {
+        if (!(failure instanceof AgentException e)) {
+            return false;
+        }
+        if (e.kind() == AgentException.Kind.UNREACHABLE && refused(e)) {
+            return true;
+        }
+        boolean idempotent = method == null || method == A2aMethod.GET_TASK || method == A2aMethod.CANCEL_TASK
+                || method == A2aMethod.SUBSCRIBE_TO_TASK;
+        return idempotent && (e.kind() == AgentException.Kind.UNREACHABLE || e.kind() == AgentException.Kind.TIMEOUT);
+    }
+
+    private static boolean refused(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code call}, made again after a backoff while its failure is {@link #retriable} (at most max-retries times). */
+    private <T> Uni<T> retried(A2aMethod method, Supplier<Uni<T>> call) {
+        int retries = config.retry().maxRetries();
+        Uni<T> once = Uni.createFrom().deferred(call::get);
+        return retries <= 0 ? once : once.onFailure(f -> retriable(method, f)).retry()
+                .withBackOff(config.retry().initialBackoff(), config.retry().maxBackoff()).atMost(retries);
     }
 
     private AgentCard card(String agent, String url, Buffer body) {
@@ -326,7 +361,7 @@ public class AgentClient {
         Dialect dialect = dialects.get(target.binding());
         return observed(() -> telemetry.agentCall(target.name(), method.wireName()),
                 // The agent's place (AgentLimits) is held from the request to the end of its answer.
-                observation -> limits.admitted(target.name(), () -> breakers.guarded(target.name(), () -> Uni.createFrom().deferred(() -> send(target,
+                observation -> limits.admitted(target.name(), () -> retried(method, () -> breakers.guarded(target.name(), () -> Uni.createFrom().deferred(() -> send(target,
                                 dialect.request(method, withTenant(params, target.tenant()), target.url()), JSON,
                                 observation, timeout))
                         .onItem().transformToUni(response -> readBody(target.name(), response)
@@ -334,7 +369,7 @@ public class AgentClient {
                         .ifNoItem().after(timeout)
                         .failWith(() -> AgentException.timeout(target.name(), method.wireName() + " took longer than " + timeout))
                         .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
-                        .transform(f -> AgentException.unreachable(target.name(), f)))));
+                        .transform(f -> AgentException.unreachable(target.name(), f))))));
     }
 
     /**
@@ -354,7 +389,7 @@ public class AgentClient {
                 return Multi.createFrom().<StreamResponse>failure(limited);
             }
             // The breaker sees the opening of a stream: a connection and an answer's head within the idle timeout.
-            return breakers.guarded(agent, () -> Uni.createFrom().deferred(() -> send(target, dialect.request(method,
+            return retried(method, () -> breakers.guarded(agent, () -> Uni.createFrom().deferred(() -> send(target, dialect.request(method,
                             withTenant(params, target.tenant()), target.url()), EVENT_STREAM + ", " + JSON, observation,
                             config.streamIdleTimeout()))
                     .ifNoItem().after(config.streamIdleTimeout())
@@ -363,7 +398,7 @@ public class AgentClient {
                     .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
                     .transform(f -> isTimeout(f) ? AgentException.timeout(agent, method.wireName()
                             + " did not start streaming within " + config.streamIdleTimeout())
-                            : AgentException.unreachable(agent, f)))
+                            : AgentException.unreachable(agent, f))))
                 .onItem().transformToMulti(response -> {
                     String type = contentType(response);
                     if (response.statusCode() == 200 && type.startsWith(EVENT_STREAM)) {

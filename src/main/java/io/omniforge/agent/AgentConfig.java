@@ -49,6 +49,23 @@ public interface AgentConfig {
     /** Most calls to one agent per second (a token bucket), unless the agent sets its own; unset: no limit. */
     java.util.OptionalInt maxCallsPerSecond();
 
+    /** Retries of calls that can be made again (see {@code AgentClient#retriable}). */
+    Retry retry();
+
+    /** {@code omniforge.agent.retry.*} */
+    interface Retry {
+        /** Retries after the first attempt; 0: none. */
+        @WithDefault("2")
+        int maxRetries();
+
+        /** The wait before the first retry; it doubles (with jitter) up to {@link #maxBackoff()}. */
+        @WithDefault("200ms")
+        Duration initialBackoff();
+
+        @WithDefault("2s")
+        Duration maxBackoff();
+    }
+
     /** The circuit breaker every agent has (see {@code AgentBreakers}). */
     Breaker breaker();
 

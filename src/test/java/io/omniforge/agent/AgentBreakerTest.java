@@ -33,7 +33,8 @@ class AgentBreakerTest {
     public static class Quick implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("omniforge.agent.breaker.enabled", "true",
+            // No retries: each call is one attempt through the breaker, so the count below is the breaker's.
+            return Map.of("omniforge.agent.breaker.enabled", "true", "omniforge.agent.retry.max-retries", "0",
                     "omniforge.agent.breaker.request-volume-threshold", "4",
                     "omniforge.agent.breaker.failure-ratio", "0.5",
                     "omniforge.agent.breaker.delay", "1s");
