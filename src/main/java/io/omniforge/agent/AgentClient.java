@@ -31,7 +31,9 @@ import io.vertx.mutiny.core.parsetools.RecordParser;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -453,16 +455,24 @@ public class AgentClient {
     }
 
     private Multi<StreamResponse> events(String agent, A2aMethod method, Dialect dialect, HttpClientResponse response) {
-        RecordParser lines = RecordParser.newDelimited("\n", response).maxRecordSize(config.maxResponseBytes());
+        // The response was paused when it arrived (see send): its own Multi fetches the chunks as they are wanted,
+        // and a push-mode parser cuts them into lines, so nothing that came before this subscription is lost.
+        List<Buffer> pending = new ArrayList<>();
+        RecordParser lines = RecordParser.newDelimited("\n", (java.util.function.Consumer<Buffer>) pending::add).maxRecordSize(config.maxResponseBytes());
         SseDecoder decoder = new SseDecoder(config.maxResponseBytes());
-        return lines.toMulti()
-                .map(b -> b.toString(java.nio.charset.StandardCharsets.UTF_8))
-                .onItem().transformToIterable(line -> {
-                    try {
-                        return decoder.line(line);
-                    } catch (IllegalStateException e) {
-                        throw AgentException.invalid(agent, e.getMessage());
+        return response.toMulti()
+                .onItem().transformToIterable(chunk -> {
+                    pending.clear();
+                    lines.handle(chunk);
+                    List<String> events = new ArrayList<>();
+                    for (Buffer line : pending) {
+                        try {
+                            events.addAll(decoder.line(line.toString(java.nio.charset.StandardCharsets.UTF_8)));
+                        } catch (IllegalStateException e) {
+                            throw AgentException.invalid(agent, e.getMessage());
+                        }
                     }
+                    return events;
                 })
                 .onCompletion().continueWith(decoder::end)
                 .map(data -> dialect.event(answer(agent, method, response, Buffer.buffer(data))))
@@ -491,6 +501,9 @@ public class AgentClient {
         observation.inject(options::putHeader);
         return open(target.name(), options).onItem().transformToUni(req ->
                 (request.body() == null ? req.send() : req.send(request.body()))
+                        // Paused as it arrives: whoever reads the body may subscribe a tick later (the breaker's
+                        // guard hands the response on asynchronously), and a chunk read before then would be lost.
+                        .invoke(HttpClientResponse::pause)
                         .onCancellation().invoke(() -> release(req))
                         .onFailure().invoke(f -> release(req)));
     }

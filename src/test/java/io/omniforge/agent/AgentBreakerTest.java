@@ -44,6 +44,9 @@ class AgentBreakerTest {
     @Inject
     AgentClient client;
 
+    @Inject
+    io.vertx.core.Vertx vertx;
+
     private static final Duration WAIT = Duration.ofSeconds(10);
 
     private static AgentTarget at(String name, String url) {
@@ -78,6 +81,28 @@ class AgentBreakerTest {
         client.call(back, A2aMethod.SEND_MESSAGE, SendMessageRequest.of(Message.user("m-probe", "probe")),
                 SendMessageResponse.class).await().atMost(WAIT);
         assertEquals("CLOSED", client.breakerState("flaky-host"));
+    }
+
+    @Test
+    void aStreamThroughTheBreakerArrivesWhole() throws Exception {
+        // Called on a Vert.x context, as the gateway calls: the guard then hands the response on a tick after it
+        // arrived, and the events that came in between are there all the same, in order.
+        AgentTarget echo = at("echo-stream", "http://127.0.0.1:" + RestAssured.port + "/demo/echo/a2a");
+        for (int i = 0; i < 5; i++) {
+            String id = "m-stream-" + i;
+            java.util.concurrent.CompletableFuture<java.util.List<io.omniforge.a2a.StreamResponse>> got =
+                    new java.util.concurrent.CompletableFuture<>();
+            vertx.getOrCreateContext().runOnContext(v -> client.stream(echo, A2aMethod.SEND_STREAMING_MESSAGE,
+                    SendMessageRequest.of(Message.user(id, "hello"))).collect().asList()
+                    .subscribe().with(got::complete, got::completeExceptionally));
+            java.util.List<io.omniforge.a2a.StreamResponse> events = got.get(WAIT.toSeconds(),
+                    java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(events.size() >= 2, "events: " + events);
+            io.omniforge.a2a.StreamResponse last = events.get(events.size() - 1);
+            assertTrue(last.statusUpdate() != null && last.statusUpdate().status().state().isTerminal()
+                    || last.task() != null && last.task().status().state().isTerminal(), "last event: " + last);
+        }
+        assertEquals("CLOSED", client.breakerState("echo-stream"));
     }
 
     @Test
