@@ -415,9 +415,6 @@ public class AgentClient {
                         return AgentException.timeout(agent, method.wireName() + " stream was silent for longer than "
                                 + config.streamIdleTimeout());
                     }
-                    if (f instanceof IllegalStateException) { // the line parser's size limit
-                        return AgentException.invalid(agent, "a stream line exceeds " + config.maxResponseBytes() + " bytes");
-                    }
                     return AgentException.unreachable(agent, f);
                 })
                 .onTermination().invoke((failure, cancelled) -> {
@@ -463,7 +460,11 @@ public class AgentClient {
         return response.toMulti()
                 .onItem().transformToIterable(chunk -> {
                     pending.clear();
-                    lines.handle(chunk);
+                    try {
+                        lines.handle(chunk);
+                    } catch (IllegalStateException e) { // the parser's size limit
+                        throw AgentException.invalid(agent, "a stream line exceeds " + config.maxResponseBytes() + " bytes");
+                    }
                     List<String> events = new ArrayList<>();
                     for (Buffer line : pending) {
                         try {
