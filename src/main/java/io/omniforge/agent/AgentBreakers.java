@@ -76,6 +76,27 @@ final class AgentBreakers {
                 + " (omniforge.agent.breaker.*)", null));
     }
 
+    /**
+     * For a call whose answer must not pass through the guard (a stream, read from the tick its head arrives in):
+     * fails at once, as {@link #guarded} would, while the agent's breaker is open; then the caller tells the
+     * breaker how the call went with {@link #record}. Half-open, every such call goes through as a probe.
+     */
+    Uni<Void> admit(String agent) {
+        if (config.enabled() && CircuitBreakerState.OPEN.name().equals(state(agent))) {
+            return guarded(agent, () -> Uni.createFrom().voidItem()); // refused by the open breaker, in its words
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    /** How a call {@link #admit admitted} went ({@code failure} null: it succeeded), for the agent's breaker to count. */
+    void record(String agent, Throwable failure) {
+        if (!config.enabled()) {
+            return;
+        }
+        guarded(agent, () -> failure == null ? Uni.createFrom().voidItem() : Uni.createFrom().<Void>failure(failure))
+                .subscribe().with(ok -> { }, ignored -> { });
+    }
+
     /** The breaker's state: CLOSED, OPEN or HALF_OPEN (CLOSED for an agent not called yet). */
     String state(String agent) {
         if (!config.enabled() || !guards.containsKey(agent)) {

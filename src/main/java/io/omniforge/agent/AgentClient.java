@@ -31,9 +31,7 @@ import io.vertx.mutiny.core.parsetools.RecordParser;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -391,7 +389,9 @@ public class AgentClient {
                 return Multi.createFrom().<StreamResponse>failure(limited);
             }
             // The breaker sees the opening of a stream: a connection and an answer's head within the idle timeout.
-            return retried(method, () -> breakers.guarded(agent, () -> Uni.createFrom().deferred(() -> send(target, dialect.request(method,
+            // It admits the call and is told how it went, but the response does not pass through its guard, which
+            // hands results on a tick later: the body must be read from the tick its head arrives in.
+            return retried(method, () -> breakers.admit(agent).chain(() -> Uni.createFrom().deferred(() -> send(target, dialect.request(method,
                             withTenant(params, target.tenant()), target.url()), EVENT_STREAM + ", " + JSON, observation,
                             config.streamIdleTimeout()))
                     .ifNoItem().after(config.streamIdleTimeout())
@@ -400,7 +400,8 @@ public class AgentClient {
                     .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
                     .transform(f -> isTimeout(f) ? AgentException.timeout(agent, method.wireName()
                             + " did not start streaming within " + config.streamIdleTimeout())
-                            : AgentException.unreachable(agent, f))))
+                            : AgentException.unreachable(agent, f))
+                    .onItemOrFailure().invoke((response, failure) -> breakers.record(agent, failure))))
                 .onItem().transformToMulti(response -> {
                     String type = contentType(response);
                     if (response.statusCode() == 200 && type.startsWith(EVENT_STREAM)) {
@@ -414,6 +415,9 @@ public class AgentClient {
                     if (isTimeout(f)) {
                         return AgentException.timeout(agent, method.wireName() + " stream was silent for longer than "
                                 + config.streamIdleTimeout());
+                    }
+                    if (f instanceof IllegalStateException) { // the line parser's size limit
+                        return AgentException.invalid(agent, "a stream line exceeds " + config.maxResponseBytes() + " bytes");
                     }
                     return AgentException.unreachable(agent, f);
                 })
@@ -452,28 +456,16 @@ public class AgentClient {
     }
 
     private Multi<StreamResponse> events(String agent, A2aMethod method, Dialect dialect, HttpClientResponse response) {
-        // The response was paused when it arrived (see send): its own Multi fetches the chunks as they are wanted,
-        // and a push-mode parser cuts them into lines, so nothing that came before this subscription is lost.
-        List<Buffer> pending = new ArrayList<>();
-        RecordParser lines = RecordParser.newDelimited("\n", (java.util.function.Consumer<Buffer>) pending::add).maxRecordSize(config.maxResponseBytes());
+        RecordParser lines = RecordParser.newDelimited("\n", response).maxRecordSize(config.maxResponseBytes());
         SseDecoder decoder = new SseDecoder(config.maxResponseBytes());
-        return response.toMulti()
-                .onItem().transformToIterable(chunk -> {
-                    pending.clear();
+        return lines.toMulti()
+                .map(b -> b.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .onItem().transformToIterable(line -> {
                     try {
-                        lines.handle(chunk);
-                    } catch (IllegalStateException e) { // the parser's size limit
-                        throw AgentException.invalid(agent, "a stream line exceeds " + config.maxResponseBytes() + " bytes");
+                        return decoder.line(line);
+                    } catch (IllegalStateException e) {
+                        throw AgentException.invalid(agent, e.getMessage());
                     }
-                    List<String> events = new ArrayList<>();
-                    for (Buffer line : pending) {
-                        try {
-                            events.addAll(decoder.line(line.toString(java.nio.charset.StandardCharsets.UTF_8)));
-                        } catch (IllegalStateException e) {
-                            throw AgentException.invalid(agent, e.getMessage());
-                        }
-                    }
-                    return events;
                 })
                 .onCompletion().continueWith(decoder::end)
                 .map(data -> dialect.event(answer(agent, method, response, Buffer.buffer(data))))
@@ -502,9 +494,6 @@ public class AgentClient {
         observation.inject(options::putHeader);
         return open(target.name(), options).onItem().transformToUni(req ->
                 (request.body() == null ? req.send() : req.send(request.body()))
-                        // Paused as it arrives: whoever reads the body may subscribe a tick later (the breaker's
-                        // guard hands the response on asynchronously), and a chunk read before then would be lost.
-                        .invoke(HttpClientResponse::pause)
                         .onCancellation().invoke(() -> release(req))
                         .onFailure().invoke(f -> release(req)));
     }

@@ -106,6 +106,28 @@ class AgentBreakerTest {
     }
 
     @Test
+    void streamsThatCannotOpenOpenItToo() throws Exception {
+        int closed;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closed = s.getLocalPort();
+        }
+        AgentTarget dead = at("dead-streamer", "http://127.0.0.1:" + closed + "/a2a");
+        for (int i = 0; i < 4; i++) {
+            AgentException e = assertThrows(AgentException.class, () -> client.subscribeToTask(dead, "t").collect().asList()
+                    .await().atMost(WAIT));
+            assertEquals(AgentException.Kind.UNREACHABLE, e.kind(), e.getMessage());
+        }
+        // A stream's outcome reaches its breaker a moment after the stream failed.
+        long until = System.nanoTime() + WAIT.toNanos();
+        while (!"OPEN".equals(client.breakerState("dead-streamer")) && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        AgentException open = assertThrows(AgentException.class, () -> client.subscribeToTask(dead, "t").collect().asList()
+                .await().atMost(WAIT));
+        assertEquals(AgentException.Kind.CIRCUIT_OPEN, open.kind(), open.getMessage());
+    }
+
+    @Test
     void anA2aErrorTheAgentAnswersDoesNotOpenIt() {
         AgentTarget echo = at("echo-errors", "http://127.0.0.1:" + RestAssured.port + "/demo/echo/a2a");
         for (int i = 0; i < 8; i++) {
