@@ -100,42 +100,47 @@ public class AgentClient {
     }
 
     /**
-     * Closes the connection of a call that ends before its answer was read (a timeout, a failure, a caller that went
-     * away), so that it goes back to nobody's pool half-read: the agent sees the connection closed.
-     */
-    /**
      * A request on the agent's pool. A call that is given up while it waits for a connection (its timeout) would still
-     * get one later and send on it for nobody: such a request is closed as soon as its connection comes.
+     * get one later and send on it for nobody: such a request is closed as soon as its connection comes. "Given up" is
+     * read after the hand-over, not before it: a call that times out at the instant its connection comes (calls that
+     * waited together time out together, as connections come free) drops the request it was being handed.
      */
     private Uni<io.vertx.mutiny.core.http.HttpClientRequest> open(String agent, RequestOptions options) {
-        return Uni.createFrom().emitter(emitter -> {
-            java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
-            emitter.onTermination(() -> gone.set(true));
-            http(agent).getDelegate().request(options).onComplete(ar -> {
-                if (ar.failed()) {
-                    if (!gone.get()) {
-                        emitter.fail(ar.cause());
+        return Uni.createFrom().deferred(() -> {
+            java.util.concurrent.atomic.AtomicBoolean delivered = new java.util.concurrent.atomic.AtomicBoolean();
+            return Uni.createFrom().<io.vertx.mutiny.core.http.HttpClientRequest>emitter(emitter -> {
+                java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+                emitter.onTermination(() -> gone.set(true));
+                http(agent).getDelegate().request(options).onComplete(ar -> {
+                    if (ar.failed()) {
+                        if (!gone.get()) {
+                            emitter.fail(ar.cause());
+                        }
+                        return;
                     }
-                    return;
-                }
-                var request = io.vertx.mutiny.core.http.HttpClientRequest.newInstance(ar.result());
-                if (gone.get()) {
-                    release(request);
-                } else {
-                    emitter.complete(request);
-                }
-            });
+                    var request = io.vertx.mutiny.core.http.HttpClientRequest.newInstance(ar.result());
+                    emitter.complete(request); // dropped by an emitter already given up
+                    if (!delivered.get()) {
+                        release(request);
+                    }
+                });
+            }).onItem().invoke(() -> delivered.set(true));
         });
     }
 
+    /**
+     * Closes the connection of a call that ends before its answer was read (a timeout, a failure, a caller that went
+     * away), so that it goes back to nobody's pool half-read: the agent sees the connection closed.
+     */
     private static void release(io.vertx.mutiny.core.http.HttpClientRequest request) {
         try {
-            request.reset();
-            // HTTP/1.1: a reset alone leaves the half-read connection open at the agent; close it.
+            // HTTP/1.1: a reset alone leaves the half-read connection open at the agent, and back in the pool for the
+            // next call while it closes: close it first, then reset what is left of the request.
             var connection = request.getDelegate().connection();
             if (connection != null) {
                 connection.close();
             }
+            request.reset();
         } catch (RuntimeException ignored) {
             // already closed
         }
@@ -363,13 +368,15 @@ public class AgentClient {
                 // The agent's place (AgentLimits) is held from the request to the end of its answer.
                 observation -> limits.admitted(target.name(), () -> retried(method, () -> breakers.guarded(target.name(), () -> Uni.createFrom().deferred(() -> send(target,
                                 dialect.request(method, withTenant(params, target.tenant()), target.url()), JSON,
-                                observation, timeout))
+                                observation, timeout.plus(IDLE_BACKSTOP)))
                         .onItem().transformToUni(response -> readBody(target.name(), response)
                                 .map(body -> dialect.result(answer(target.name(), method, response, body), resultType)))
                         .ifNoItem().after(timeout)
                         .failWith(() -> AgentException.timeout(target.name(), method.wireName() + " took longer than " + timeout))
                         .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
-                        .transform(f -> AgentException.unreachable(target.name(), f))))));
+                        .transform(f -> isTimeout(f)
+                                ? AgentException.timeout(target.name(), method.wireName() + " took longer than " + timeout)
+                                : AgentException.unreachable(target.name(), f))))));
     }
 
     /**
@@ -476,6 +483,12 @@ public class AgentClient {
                     response.request().reset();
                 });
     }
+
+    /**
+     * A whole call's connection idles out this long after the call's own timer, which ends the call first and says so
+     * (TIMEOUT): the two at the same instant race, and a connection reset by its idle timer reads "closed".
+     */
+    private static final Duration IDLE_BACKSTOP = Duration.ofSeconds(1);
 
     /** Sends one request of a dialect, with the target's headers and the call's trace. */
     private Uni<HttpClientResponse> send(AgentTarget target, Dialect.Request request, String accept, AgentCall observation,
