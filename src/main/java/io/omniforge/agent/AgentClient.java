@@ -36,6 +36,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -285,6 +287,76 @@ public class AgentClient {
         return resubscribed.onCompletion().switchTo(() -> resubscription.ended() ? Multi.createFrom().empty()
                 : Telemetry.within(trace, () -> getTask(target, taskId).toMulti()).map(StreamResponse::of)
                         .onFailure(io.omniforge.a2a.A2aException.class::isInstance).recoverWithCompletion());
+    }
+
+    /**
+     * An agent's task followed again by a process that did not start it (after a restart, or on the replica that
+     * adopted it): SubscribeToTask when the agent streams, then GetTask every {@code pollEvery} until the task is
+     * final or interrupted (an agent that does not stream, or whose subscription was refused or ended before the
+     * task did). The events open with the task as the agent has it: a baseline, not a transition. While the agent
+     * cannot be called (unreachable, its breaker open, at its limit) it is tried again, waiting longer each time, for
+     * at most {@code deadline} since it last answered; then the stream fails UNREACHABLE saying so. An error the
+     * agent answers (TaskNotFound: it no longer knows the task) fails the stream at once.
+     */
+    public Multi<StreamResponse> reattach(String agent, Supplier<Uni<AgentTarget>> target, String taskId,
+            Duration pollEvery, Duration deadline) {
+        AtomicLong heard = new AtomicLong(System.nanoTime());
+        AtomicInteger attempts = new AtomicInteger();
+        Multi<StreamResponse> once = Multi.createFrom().deferred(() -> target.get().onItem().transformToMulti(t -> {
+            Progress progress = new Progress(taskId);
+            Multi<StreamResponse> subscribed = t.streaming()
+                    ? progress.follow(subscribeToTask(t, taskId))
+                            .onFailure(f -> f instanceof io.omniforge.a2a.A2aException a && !waitable(a) && !notFound(a))
+                            .recoverWithCompletion()
+                    : Multi.createFrom().empty();
+            return subscribed.onCompletion().switchTo(() -> progress.ended() ? Multi.createFrom().empty()
+                    : poll(t, taskId, pollEvery));
+        })).invoke(e -> {
+            heard.set(System.nanoTime());
+            attempts.set(0);
+        });
+        return once.onFailure().retry().when(failures -> failures.onItem().transformToUniAndConcatenate(f -> {
+            long silentMs = (System.nanoTime() - heard.get()) / 1_000_000;
+            if (!waitable(f) || silentMs >= deadline.toMillis()) {
+                return Uni.createFrom().failure(waitable(f) ? new AgentException(AgentException.Kind.UNREACHABLE,
+                        agent, io.omniforge.a2a.A2aError.INTERNAL_ERROR, "agent '" + agent + "' could not be called for "
+                        + words(deadline) + " while its task " + taskId + " was followed again: " + f.getMessage(), f) : f);
+            }
+            long wait = Math.min(pollEvery.toMillis() << Math.min(attempts.getAndIncrement(), 5), MAX_REATTACH_WAIT.toMillis());
+            wait = Math.max(1, Math.min(wait, deadline.toMillis() - silentMs));
+            return Uni.createFrom().item(f).onItem().delayIt().by(Duration.ofMillis(wait));
+        }));
+    }
+
+    /** Longest wait between two tries of an agent that cannot be called while its task is followed again. */
+    private static final Duration MAX_REATTACH_WAIT = Duration.ofSeconds(30);
+
+    /** The agent's task read every {@code every} until it is final or interrupted; a read that changes nothing is not emitted. */
+    private Multi<StreamResponse> poll(AgentTarget target, String taskId, Duration every) {
+        AtomicReference<Task> last = new AtomicReference<>();
+        AtomicBoolean first = new AtomicBoolean(true);
+        return Multi.createBy().repeating()
+                .uni(() -> first.getAndSet(false) ? getTask(target, taskId)
+                        : Uni.createFrom().voidItem().onItem().delayIt().by(every).chain(() -> getTask(target, taskId)))
+                .whilst(t -> t.status() == null || !t.status().state().endsStream())
+                .filter(t -> !t.equals(last.getAndSet(t)))
+                .map(StreamResponse::of);
+    }
+
+    /** A failure that says the agent could not be called now, not that it refused: worth waiting for. */
+    private static boolean waitable(Throwable f) {
+        return f instanceof AgentException e && (e.kind() == AgentException.Kind.UNREACHABLE
+                || e.kind() == AgentException.Kind.TIMEOUT || e.kind() == AgentException.Kind.CIRCUIT_OPEN
+                || e.kind() == AgentException.Kind.LIMITED);
+    }
+
+    private static boolean notFound(io.omniforge.a2a.A2aException a) {
+        return a.error() == io.omniforge.a2a.A2aError.TASK_NOT_FOUND;
+    }
+
+    /** A duration as configuration writes it: 5m, 30s, 1h2m. */
+    static String words(Duration d) {
+        return d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     /**

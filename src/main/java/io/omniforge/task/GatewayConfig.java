@@ -33,4 +33,31 @@ public interface GatewayConfig {
      */
     @WithDefault("1h")
     Duration maxTaskDuration();
+
+    /** What a restarted process (or the replica adopting a stopped one's tasks) does with the tasks that were running. */
+    Recovery recovery();
+
+    interface Recovery {
+
+        /**
+         * Whether a task whose agent was working on it when its process stopped is followed again at the agent
+         * (SubscribeToTask, or GetTask polling) and goes on where it was; false: it fails, saying so.
+         */
+        @WithDefault("true")
+        boolean reattach();
+
+        /**
+         * How often an agent's task is read with GetTask while it is followed that way: an agent that does not
+         * stream, or whose subscription was refused or ended before the task did.
+         */
+        @WithDefault("1s")
+        Duration pollInterval();
+
+        /**
+         * Longest an agent may stay unreachable (refused connections, its circuit breaker open) while its task is
+         * followed again; then the task fails, naming the agent. Counted from the last time the agent answered.
+         */
+        @WithDefault("5m")
+        Duration agentDeadline();
+    }
 }

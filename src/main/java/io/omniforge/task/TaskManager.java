@@ -48,16 +48,13 @@ import io.omniforge.observability.Telemetry;
 import io.omniforge.store.Db;
 import io.omniforge.store.Ids;
 import io.omniforge.store.StoreConflictException;
-import io.omniforge.store.StoreInstance;
 import io.omniforge.store.SqlWork;
 import io.omniforge.stream.StreamRouter;
 import io.omniforge.thread.ConversationThread;
 import io.omniforge.thread.ThreadManager;
-import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -236,52 +233,23 @@ public class TaskManager implements A2aService {
         return null;
     }
 
-    /** Tasks that were working when the process stopped have lost their agent's stream: they fail, saying why. */
-    void recover(@Observes StartupEvent event) {
-        List<TaskRecord> orphans = store.claimOrphans().await().atMost(Duration.ofSeconds(30));
-        failOrphans(orphans);
-        // Handoffs a crash caught half-way (initiated or accepted, never active) are rolled back: those of the
-        // tasks that died with their process, and those of no task (a client's, between decision and activation).
-        java.util.Set<String> dead = new java.util.HashSet<>();
-        orphans.forEach(r -> dead.add(r.id()));
-        List<io.omniforge.thread.ConversationThread> halfWay = new ArrayList<>();
-        for (String state : List.of("initiated", "accepted")) {
-            halfWay.addAll(threads.withStateContaining("\"state\":\"" + state + "\"").await().atMost(Duration.ofSeconds(30)));
-        }
-        int rolledBack = 0;
-        for (io.omniforge.thread.ConversationThread t : halfWay) {
-            rolledBack += db.write(c -> handoffs.rollBackInFlight(c, threads.find(c, t.tenant(), t.id()).orElse(t),
-                    taskId -> taskId == null || dead.contains(taskId))).await().atMost(Duration.ofSeconds(30));
-        }
-        if (rolledBack > 0) {
-            LOG.infof("%d handoffs caught half-way by the restart were rolled back", rolledBack);
-        }
+    /**
+     * A task that was running in a process that stopped, taken over by this one ({@link TaskRecovery}): its run, for
+     * the tenant (the service acts for it), registered, with its live channel open at the log's end.
+     */
+    TaskRun adopt(TaskRecord record) {
+        TaskRun run = new TaskRun(this, record, Caller.system(record.tenant()));
+        router.open(record.id(), record.lastSeq());
+        runs.put(record.id(), run);
+        return run;
     }
 
-    /** On a shared store, after each heartbeat: the tasks of other processes that died fail the same way. */
-    void recoverOthers(@Observes StoreInstance.OrphanCheck check) {
-        store.claimOrphans().subscribe().with(this::failOrphans,
-                f -> LOG.warnf("looking for the tasks of stopped processes failed: %s", f.getMessage()));
+    AgentRegistry registry() {
+        return registry;
     }
 
-    private void failOrphans(List<TaskRecord> orphans) {
-        for (TaskRecord r : orphans) {
-            if (r.orchestration() != null) {
-                r.orchestration().legs().stream()
-                        .filter(l -> l.remoteTaskId() != null && !isFinal(l.state()))
-                        .forEach(l -> cancelAtAgent(r.tenant(), l.agent(), l.remoteTaskId()).subscribe().with(v -> { },
-                                f -> LOG.debugf("could not cancel %s's task %s: %s", l.agent(), l.remoteTaskId(), f)));
-            }
-            TaskRun run = new TaskRun(this, r, Caller.system(r.tenant()));
-            router.open(r.id(), r.lastSeq());
-            runs.put(r.id(), run);
-            run.failWith(new A2aException(A2aError.INTERNAL_ERROR,
-                    "the orchestrator restarted while agent '" + r.agent() + "' was working on this task; send the message again"));
-        }
-        if (!orphans.isEmpty()) {
-            LOG.infof("%d tasks that were running before the restart were marked failed", orphans.size());
-        }
-        // On a shared store "the restart" is that of the process that ran them (see docs/OPERATIONS.md).
+    AgentClient client() {
+        return client;
     }
 
     /** A run that stopped because the store failed: it leaves, and its subscribers finish what was stored. */
@@ -301,14 +269,6 @@ public class TaskManager implements A2aService {
                         "agent %s did not cancel its task %s: %s", agent, remoteTaskId, f.getMessage()))
                 .onFailure(A2aException.class::isInstance).recoverWithNull()
                 .replaceWithVoid();
-    }
-
-    private static boolean isFinal(String state) {
-        try {
-            return TaskState.valueOf(state).isTerminal();
-        } catch (IllegalArgumentException e) {
-            return true;
-        }
     }
 
     /**

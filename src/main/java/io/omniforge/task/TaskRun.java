@@ -434,6 +434,11 @@ final class TaskRun {
         return agent;
     }
 
+    /** A task taken over after a restart: the handoff that had brought it to its agent, settled when it ends. */
+    synchronized void broughtBy(HandoffRecord active) {
+        handoff = active;
+    }
+
     /** The handoff that brought the task to its current agent, if any. */
     synchronized HandoffRecord handoff() {
         return handoff;

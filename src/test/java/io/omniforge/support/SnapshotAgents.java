@@ -102,18 +102,18 @@ public class SnapshotAgents {
         switch (method) {
             case "SendStreamingMessage", "SendMessage" -> {
                 if (streaming != method.equals("SendStreamingMessage")) {
-                    error(ctx, id, -32004, method + " is not what this agent serves");
+                    TestAgentRoutes.error(ctx, id, -32004, method + " is not what this agent serves");
                     return;
                 }
                 JsonNode message = params.path("message");
                 String taskId = message.path("taskId").asText(null);
                 AgentTask task = taskId == null ? null : tasks.get(taskId);
                 if (taskId != null && task == null) {
-                    error(ctx, id, -32001, "no task " + taskId);
+                    TestAgentRoutes.error(ctx, id, -32001, "no task " + taskId);
                     return;
                 }
                 if (task != null && !task.state.equals("TASK_STATE_INPUT_REQUIRED")) {
-                    error(ctx, id, -32004, "task " + taskId + " is " + task.state);
+                    TestAgentRoutes.error(ctx, id, -32004, "task " + taskId + " is " + task.state);
                     return;
                 }
                 String text = text(message);
@@ -131,17 +131,17 @@ public class SnapshotAgents {
                 ObjectNode opening = task.json();
                 List<ObjectNode> rest = reply ? reply(task, text) : first(task, text);
                 if (!streaming) {
-                    reply(ctx, id, Rpc.JSON.createObjectNode().set("task", task.json()));
+                    TestAgentRoutes.reply(ctx, id, Rpc.JSON.createObjectNode().set("task", task.json()));
                     return;
                 }
                 String hold = reply && text.startsWith("hold:") ? text.substring(5).split("\\s", 2)[0] : null;
                 HttpServerResponse response = ctx.response().setChunked(true).putHeader("Content-Type", "text/event-stream");
-                response.write(event(id, Map.of("task", opening)));
-                response.write(event(id, rest.get(0))); // WORKING
+                response.write(TestAgentRoutes.event(id, Map.of("task", opening)));
+                response.write(TestAgentRoutes.event(id, rest.get(0))); // WORKING
                 Context context = ctx.vertx().getOrCreateContext();
                 Runnable finish = () -> {
                     for (int i = 1; i < rest.size(); i++) {
-                        response.write(event(id, rest.get(i)));
+                        response.write(TestAgentRoutes.event(id, rest.get(i)));
                     }
                     response.end();
                 };
@@ -154,7 +154,7 @@ public class SnapshotAgents {
             case "GetTask", "CancelTask" -> {
                 AgentTask task = tasks.get(params.path("id").asText());
                 if (task == null) {
-                    error(ctx, id, -32001, "no task " + params.path("id").asText());
+                    TestAgentRoutes.error(ctx, id, -32001, "no task " + params.path("id").asText());
                     return;
                 }
                 if (method.equals("CancelTask")) {
@@ -163,9 +163,9 @@ public class SnapshotAgents {
                         task.statusMessage = null;
                     }
                 }
-                reply(ctx, id, task.json());
+                TestAgentRoutes.reply(ctx, id, task.json());
             }
-            default -> error(ctx, id, -32601, "not supported: " + method);
+            default -> TestAgentRoutes.error(ctx, id, -32601, "not supported: " + method);
         }
     }
 
@@ -235,27 +235,5 @@ public class SnapshotAgents {
         StringBuilder text = new StringBuilder();
         message.path("parts").forEach(p -> text.append(p.path("text").asText("")));
         return text.toString();
-    }
-
-    /** {@code result} as the JSON-RPC answer: SendMessage's is {@code {"task": ...}}, GetTask's the Task itself. */
-    private static void reply(RoutingContext ctx, JsonNode id, JsonNode result) {
-        ObjectNode envelope = Rpc.JSON.createObjectNode().put("jsonrpc", "2.0");
-        envelope.set("id", id);
-        envelope.set("result", result);
-        ctx.response().putHeader("Content-Type", "application/json").end(envelope.toString());
-    }
-
-    private static void error(RoutingContext ctx, JsonNode id, int code, String message) {
-        ObjectNode envelope = Rpc.JSON.createObjectNode().put("jsonrpc", "2.0");
-        envelope.set("id", id);
-        envelope.putObject("error").put("code", code).put("message", message);
-        ctx.response().putHeader("Content-Type", "application/json").end(envelope.toString());
-    }
-
-    private static String event(JsonNode id, Object result) {
-        ObjectNode envelope = Rpc.JSON.createObjectNode().put("jsonrpc", "2.0");
-        envelope.set("id", id);
-        envelope.set("result", Rpc.JSON.valueToTree(result));
-        return "data: " + envelope + "\n\n";
     }
 }

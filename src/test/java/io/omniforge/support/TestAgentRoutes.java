@@ -44,4 +44,28 @@ final class TestAgentRoutes {
             return null;
         }
     }
+
+    /** {@code result} as the JSON-RPC answer to the request {@code id}. */
+    static void reply(RoutingContext ctx, JsonNode id, JsonNode result) {
+        com.fasterxml.jackson.databind.node.ObjectNode envelope = JSON.createObjectNode().put("jsonrpc", "2.0");
+        envelope.set("id", id);
+        envelope.set("result", result);
+        ctx.response().putHeader("Content-Type", "application/json").end(envelope.toString());
+    }
+
+    /** A JSON-RPC error answer to the request {@code id}. */
+    static void error(RoutingContext ctx, JsonNode id, int code, String message) {
+        com.fasterxml.jackson.databind.node.ObjectNode envelope = JSON.createObjectNode().put("jsonrpc", "2.0");
+        envelope.set("id", id);
+        envelope.putObject("error").put("code", code).put("message", message);
+        ctx.response().putHeader("Content-Type", "application/json").end(envelope.toString());
+    }
+
+    /** One SSE event carrying {@code result} as the JSON-RPC response to the request {@code id}. */
+    static String event(JsonNode id, Object result) {
+        com.fasterxml.jackson.databind.node.ObjectNode envelope = JSON.createObjectNode().put("jsonrpc", "2.0");
+        envelope.set("id", id);
+        envelope.set("result", JSON.valueToTree(result));
+        return "data: " + envelope + "\n\n";
+    }
 }

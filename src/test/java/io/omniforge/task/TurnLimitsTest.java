@@ -36,6 +36,10 @@ class TurnLimitsTest {
             public Duration maxTaskDuration() {
                 return max;
             }
+
+            public Recovery recovery() {
+                throw new UnsupportedOperationException("turn limits do not read the recovery settings");
+            }
         };
     }
 
