@@ -177,12 +177,24 @@ class MultiInstanceIT extends io.omniforge.support.PackagedServiceTest {
         assertEquals(200, status, "B reads the agents A registered");
         assertEquals("echo: via b", artifactText(task(send(baseB, message("via b", "echo-shared", "reg-" + UUID.randomUUID()), false))));
 
-        // A dies while it runs a task: B, still alive, fails it once A's lease has run out; B's own tasks go on.
+        // A dies while it runs two tasks: B, still alive, takes them over once A's lease has run out, and follows
+        // each agent's task again. One was at A's own demo agent, which died with A: it fails, saying why. The other
+        // is at B's demo agent, which lives on: it goes on and completes. B's own tasks go on.
+        HttpResponse<String> far = http.send(HttpRequest.newBuilder(URI.create(baseA + "/api/v1/agents"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"slow-on-b\",\"url\":\"" + baseB + "/demo/slow\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, far.statusCode(), far.body());
         JsonNode orphan = task(send(baseA, message("delay:60000", "slow", "orphan-" + UUID.randomUUID()), true));
+        JsonNode adopted = task(send(baseA, message("delay:12000", "slow-on-b", "adopted-" + UUID.randomUUID()), true));
         awaitState(baseA, orphan.path("id").asText(), "TASK_STATE_WORKING");
+        awaitState(baseA, adopted.path("id").asText(), "TASK_STATE_WORKING");
         processA.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
         JsonNode failed = awaitState(baseB, orphan.path("id").asText(), "TASK_STATE_FAILED");
-        assertTrue(failed.path("status").path("message").toString().contains("restarted"), failed.toString());
+        assertTrue(failed.path("status").path("message").toString().contains("no longer knows its task"), failed.toString());
+        JsonNode completed = awaitState(baseB, adopted.path("id").asText(), "TASK_STATE_COMPLETED");
+        assertEquals("chunk 1 of 5\nchunk 2 of 5\nchunk 3 of 5\nchunk 4 of 5\nchunk 5 of 5\n", artifactText(completed),
+                "the whole artifact, each chunk once: " + completed);
         assertEquals("echo: after", artifactText(task(send(baseB, message("after", null, busy), false))),
                 "B keeps the conversation, still with its active agent");
         assertTrue(processB.isAlive());

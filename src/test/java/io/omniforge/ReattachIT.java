@@ -1,0 +1,231 @@
+package io.omniforge;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packaged gateway killed with SIGKILL, again and again, while its agents (another process, which lives on) work
+ * on its tasks: each restarted gateway follows every task again where it was, and a client that follows a task with
+ * {@code Last-Event-ID} across the kills sees one stream. Prints its figures: tasks lost, failed because of the
+ * restarts, duplicate events (all must be 0).
+ */
+class ReattachIT extends io.omniforge.support.PackagedServiceTest {
+
+    private static final int TASKS = 12;
+    private static final int KILLS = 2;
+    private static final int CHUNKS = 40;
+    private static final int DELAY_MS = 16_000;
+
+    @Test
+    void tasksGoOnAcrossKills() throws Exception {
+        Path dir = Path.of("target", "reattach-it");
+        Files.createDirectories(dir);
+        Path db = dir.resolve("gateway-" + UUID.randomUUID() + ".db");
+
+        // The agents: the demo agents of a second process, which is never killed.
+        int agentPort = freePort();
+        start(agentPort, List.of("-Domniforge.store.sqlite-file=" + dir.resolve("agents-" + UUID.randomUUID() + ".db")
+                .toAbsolutePath(), "-Domniforge.demo.slow.chunks=" + CHUNKS), Map.of(), dir.resolve("agents.log"));
+        String agents = "http://127.0.0.1:" + agentPort;
+
+        int port = freePort();
+        Process gateway = gateway(db, port, dir.resolve("gateway-0.log"));
+        String base = "http://127.0.0.1:" + port;
+        HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/agents"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"far-slow\",\"url\":\"" + agents + "/demo/slow\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, registered.statusCode(), registered.body());
+
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < TASKS; i++) {
+            JsonNode task = task(send(base, message("delay:" + DELAY_MS, "far-slow", "reattach-" + UUID.randomUUID()), true));
+            ids.add(task.path("id").asText());
+        }
+        // A client follows the first task from its first event, across every kill.
+        ConcurrentLinkedQueue<JsonNode> seen = new ConcurrentLinkedQueue<>();
+        follow(base, ids.get(0), 0, seen);
+        long last = 0;
+        for (int kill = 1; kill <= KILLS; kill++) {
+            awaitChunks(base, ids, kill * 4);
+            gateway.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            last = lastSeq(seen, last);
+            port = freePort();
+            gateway = gateway(db, port, dir.resolve("gateway-" + kill + ".log"));
+            base = "http://127.0.0.1:" + port;
+            if (kill < KILLS) {
+                follow(base, ids.get(0), last, seen);
+            }
+        }
+        CompletableFuture<Void> rest = follow(base, ids.get(0), lastSeq(seen, last), seen);
+
+        String expected = expectedText();
+        int completed = 0;
+        int failed = 0;
+        for (String id : ids) {
+            JsonNode task = awaitEnd(base, id);
+            if (state(task).equals("TASK_STATE_COMPLETED") && artifactText(task).equals(expected)) {
+                completed++;
+            } else {
+                failed++;
+                System.out.println("reattach: task " + id + " ended " + task);
+            }
+        }
+        rest.get(30, TimeUnit.SECONDS);
+        gateway.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+
+        // The client's one stream: every id once, in order, and the artifact it builds is the agent's.
+        StringBuilder built = new StringBuilder();
+        long expectedSeq = 1;
+        int finals = 0;
+        for (JsonNode e : seen) {
+            assertEquals(expectedSeq++, e.path("seq").asLong(), "one id after the other across the kills: " + seen);
+            finals += applyTo(built, e.path("data").path("result"));
+        }
+        assertEquals(expected, built.toString(), "the artifact as the client built it across " + KILLS + " kills");
+        assertEquals(1, finals, "one final state");
+
+        // In the store: each task's log, applied in order, builds the agent's artifact once, with one final state.
+        int duplicates = 0;
+        int logged = 0;
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+                java.sql.PreparedStatement ps = c.prepareStatement("SELECT body FROM task_events WHERE task_id = ? ORDER BY seq")) {
+            for (String id : ids) {
+                ps.setString(1, id);
+                StringBuilder text = new StringBuilder();
+                int ends = 0;
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        logged++;
+                        ends += applyTo(text, JSON.readTree(rs.getString(1)));
+                    }
+                }
+                if (!text.toString().equals(expected) || ends != 1) {
+                    duplicates++;
+                    System.out.println("reattach: the log of task " + id + " builds " + text + " with " + ends + " final states");
+                }
+            }
+        }
+        int lost = TASKS - completed - failed;
+        System.out.printf("reattach: %d tasks, %d kill -9 and restarts, %d events logged; lost %d, failed %d,"
+                + " tasks whose log repeats or misses an event %d%n", TASKS, KILLS, logged, lost, failed, duplicates);
+        assertEquals(0, lost, "tasks lost");
+        assertEquals(0, failed, "tasks failed because of the restarts, while their agent was up");
+        assertEquals(0, duplicates, "tasks whose log repeats or misses an event");
+    }
+
+    private Process gateway(Path db, int port, Path log) throws Exception {
+        return start(port, List.of("-Domniforge.store.sqlite-file=" + db.toAbsolutePath(),
+                "-Domniforge.demo.enabled=false"), Map.of(), log);
+    }
+
+    /** What the slow agent's artifact reads once all its chunks came. */
+    private static String expectedText() {
+        StringBuilder s = new StringBuilder();
+        for (int i = 1; i <= CHUNKS; i++) {
+            s.append("chunk ").append(i).append(" of ").append(CHUNKS).append('\n');
+        }
+        return s.toString();
+    }
+
+    /**
+     * Applies one event of a task's stream to the artifact text it builds (a chunk appends, a whole artifact
+     * replaces); 1 when it is a final state.
+     */
+    private static int applyTo(StringBuilder text, JsonNode event) {
+        JsonNode artifact = event.path("artifactUpdate");
+        if (!artifact.isMissingNode()) {
+            if (!artifact.path("append").asBoolean()) {
+                text.setLength(0);
+            }
+            artifact.path("artifact").path("parts").forEach(p -> text.append(p.path("text").asText("")));
+        }
+        String state = event.path("statusUpdate").path("status").path("state").asText("");
+        return state.equals("TASK_STATE_COMPLETED") || state.equals("TASK_STATE_FAILED") ? 1 : 0;
+    }
+
+    /** Until every task has at least {@code chunks} chunks: the kill catches them all half-way. */
+    private void awaitChunks(String base, List<String> ids, int chunks) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        for (String id : ids) {
+            while (artifactText(rpc(base, "GetTask", Map.of("id", id)).path("result")).split("\n").length < chunks) {
+                assertTrue(System.nanoTime() < deadline, "task " + id + " got " + chunks + " chunks in time");
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    private JsonNode awaitEnd(String base, String id) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (true) {
+            JsonNode task = rpc(base, "GetTask", Map.of("id", id)).path("result");
+            String state = state(task);
+            if (state.equals("TASK_STATE_COMPLETED") || state.equals("TASK_STATE_FAILED") || System.nanoTime() > deadline) {
+                return task;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static long lastSeq(ConcurrentLinkedQueue<JsonNode> seen, long otherwise) {
+        long last = otherwise;
+        for (JsonNode e : seen) {
+            last = Math.max(last, e.path("seq").asLong());
+        }
+        return last;
+    }
+
+    /**
+     * Follows task {@code id} with SubscribeToTask after event {@code after}, on a thread of its own: each numbered
+     * event goes to {@code seen} as {@code {"seq": <id>, "data": <its JSON-RPC response>}}, until the stream ends or
+     * breaks (the process is killed). Completes then.
+     */
+    private CompletableFuture<Void> follow(String base, String id, long after, ConcurrentLinkedQueue<JsonNode> seen)
+            throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/a2a"))
+                .header("Content-Type", "application/json").header("A2A-Version", "1.0")
+                .header("Last-Event-ID", Long.toString(after))
+                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("jsonrpc", "2.0", "id", 1,
+                        "method", "SubscribeToTask", "params", Map.of("id", id)))))
+                .build();
+        HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, response.statusCode());
+        return CompletableFuture.runAsync(() -> {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                Long seq = null;
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("id:")) {
+                        seq = Long.parseLong(line.substring(3).trim());
+                    } else if (line.startsWith("data:") && seq != null) {
+                        seen.add(JSON.createObjectNode().put("seq", seq).set("data", JSON.readTree(line.substring(5).trim())));
+                        seq = null;
+                    } else if (line.isEmpty()) {
+                        seq = null;
+                    }
+                }
+            } catch (java.io.IOException broken) {
+                // the process was killed: what was read stays in seen
+            }
+        });
+    }
+}
