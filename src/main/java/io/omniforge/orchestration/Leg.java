@@ -96,12 +96,26 @@ final class Leg {
     }
 
     Uni<LegResult> run() {
-        return registry.target(sink.caller(), agent)
+        return bounded(registry.target(sink.caller(), agent)
                 .onItem().transformToUni(target -> {
                     Message downstream = new Message(UUID.randomUUID().toString(), resumeContextId, resumeTaskId,
                             Role.ROLE_USER, input.parts(), null, null, null);
-                    return follow(target, () -> call(target, SendMessageRequest.of(downstream)));
-                })
+                    return follow(() -> client.resilient(target, call(target, SendMessageRequest.of(downstream))));
+                }));
+    }
+
+    /**
+     * The leg of an orchestration taken over after a restart, whose agent had named its task: that task followed
+     * again where it is ({@link AgentClient#reattach}), within the leg's timeout as any leg.
+     */
+    Uni<LegResult> reattach(Duration pollEvery, Duration deadline) {
+        return bounded(follow(() -> client.reattach(agent, () -> registry.target(sink.caller(), agent), resumeTaskId,
+                pollEvery, deadline)));
+    }
+
+    /** The leg's work, canceled at the agent when the leg is, within its timeout, any failure a failed result. */
+    private Uni<LegResult> bounded(Uni<LegResult> work) {
+        return work
                 .onCancellation().call(this::cancelAtAgent)
                 .ifNoItem().after(timeout).failWith(() -> new AgentException(AgentException.Kind.TIMEOUT, agent,
                         io.omniforge.a2a.A2aError.INTERNAL_ERROR, "agent '" + agent + "' did not finish within " + timeout, null))
@@ -117,10 +131,9 @@ final class Leg {
     }
 
     /**
-     * Follows the agent's events to the end (the client recovers a broken stream at the agent when it can); the calls
-     * are children of the orchestration's span.
+     * Follows the agent's events to the end; the calls are children of the orchestration's span.
      */
-    private Uni<LegResult> follow(AgentTarget target, java.util.function.Supplier<Multi<StreamResponse>> events) {
+    private Uni<LegResult> follow(java.util.function.Supplier<Multi<StreamResponse>> events) {
         return Uni.createFrom().<Void>emitter(emitter -> {
                     io.omniforge.stream.Coalescer<StreamResponse> c = new io.omniforge.stream.Coalescer<>(
                             io.omniforge.stream.Coalescer.AGENT_EVENTS, IN_FLIGHT, StreamResponse::endsTurn, this::handle,
@@ -141,7 +154,7 @@ final class Leg {
                         // Ended: what is left of the agent's stream (its end) is still read, so that its connection
                         // goes back to the pool.
                     });
-                    span.within(() -> client.resilient(target, events.get())).subscribe().withSubscriber(c);
+                    span.within(events::get).subscribe().withSubscriber(c);
                 })
                 .map(ignored -> ended() ? result(null) : failed(AgentException.invalidResponse(agent,
                         remoteTaskId == null ? "its answer ended before it named its task or reached a final state"

@@ -279,6 +279,75 @@ public class OrchestrationManager {
     }
 
     /**
+     * An orchestration taken over after a restart (the process that ran it died): it goes on from its stored state,
+     * with the same strategy's rules. A leg that had ended keeps its result (its output is read back from the task's
+     * artifacts, which it wrote under {@code <agent>.<index>/}); a leg whose agent had named its task is followed
+     * again there ({@link Leg#reattach}); a leg not yet started, or whose agent had not named its task, starts now.
+     * So a pipeline goes on at its step, and the synthesis runs once, after the legs. The deadline starts again.
+     */
+    public Uni<Void> continueAfterRestart(OrchestrationState state, Message input, Sink sink, java.time.Duration pollEvery,
+            java.time.Duration agentDeadline) {
+        return traced(state.plan(), sink, span -> {
+            Run run = new Run(state.plan(), sink, span);
+            run.pollEvery = pollEvery;
+            run.agentDeadline = agentDeadline;
+            state.legs().forEach(l -> run.stored.put(l.index(), l));
+            state.legs().stream().filter(l -> l.redactions() != null)
+                    .forEach(l -> run.redactions.put(l.index(), l.redactions()));
+            LOG.infof("orchestration %s goes on after the restart: %d legs ended, %d followed again, %d to start",
+                    sink.taskId(), state.legs().stream().filter(l -> isFinal(l.state())).count(),
+                    state.legs().stream().filter(l -> !isFinal(l.state()) && l.remoteTaskId() != null).count(),
+                    state.plan().agents().size() - state.legs().stream().filter(l -> isFinal(l.state())
+                            || l.remoteTaskId() != null).filter(l -> l.index() < state.plan().agents().size()).count());
+            return execute(run, input, 0, null).chain(outcome -> finish(run, outcome));
+        });
+    }
+
+    /**
+     * A leg as the restart left it, if this run was taken over and the leg had ended (its result, read back) or its
+     * agent had named its task (followed again); empty: the leg starts as any leg.
+     */
+    private Optional<Uni<LegResult>> taken(Run run, int index, String agent) {
+        LegRecord before = run.stored.remove(index);
+        if (before == null || !agent.equals(before.agent())) {
+            return Optional.empty();
+        }
+        if (isFinal(before.state())) {
+            LegResult r = restored(run, before);
+            run.records.put(index, before);
+            run.finished.add(r);
+            return Optional.of(Uni.createFrom().item(r));
+        }
+        if (before.remoteTaskId() == null) {
+            return Optional.empty();
+        }
+        run.records.put(index, new LegRecord(index, agent, TaskState.TASK_STATE_WORKING.name(), before.remoteTaskId(),
+                before.remoteContextId(), null));
+        return Optional.of(new Leg(index, agent, null, run.plan.agentTimeout(), recording(run), registry, client, before,
+                run.span, (taskId, contextId) -> { }).reattach(run.pollEvery, run.agentDeadline)
+                .invoke(r -> {
+                    run.records.put(index, r.record());
+                    run.finished.add(r);
+                }));
+    }
+
+    /** The result of a leg that ended before the restart: its state and error as stored, its output from the task. */
+    private static LegResult restored(Run run, LegRecord l) {
+        String prefix = l.agent() + "." + l.index() + "/";
+        List<Artifact> own = run.sink.artifacts().stream().filter(a -> a.artifactId().startsWith(prefix)).toList();
+        List<Part> output = new ArrayList<>();
+        own.stream().filter(a -> a.artifactId().equals(prefix + SYNTHESIS)).findFirst()
+                .ifPresentOrElse(a -> output.addAll(a.parts()), () -> own.forEach(a -> output.addAll(a.parts())));
+        TaskState state;
+        try {
+            state = TaskState.valueOf(l.state());
+        } catch (IllegalArgumentException e) {
+            state = TaskState.TASK_STATE_FAILED;
+        }
+        return new LegResult(l.index(), l.agent(), state, output, null, l.error(), l.remoteTaskId(), l.remoteContextId());
+    }
+
+    /**
      * The state of one execution: the plan, the sink, its span, each leg's record, what the sanitizer redacted from
      * each leg's input, the results in completion order, and the log correlation of the request that started it
      * (its legs run on other threads).
@@ -292,6 +361,10 @@ public class OrchestrationManager {
         final List<LegResult> finished = java.util.Collections.synchronizedList(new ArrayList<>());
         final long started = System.nanoTime();
         final Map<String, String> correlation;
+        /** A run taken over after a restart: the legs as they were stored, each used once ({@link #taken}). */
+        final Map<Integer, LegRecord> stored = new ConcurrentHashMap<>();
+        java.time.Duration pollEvery;
+        java.time.Duration agentDeadline;
 
         Run(Plan plan, Sink sink, Traced span) {
             this.plan = plan;
@@ -348,6 +421,10 @@ public class OrchestrationManager {
      * what was redacted.
      */
     private Uni<LegResult> leg(Run run, int index, String agent, Message input, String from, LegRecord resume) {
+        Optional<Uni<LegResult>> taken = taken(run, index, agent);
+        if (taken.isPresent()) {
+            return taken.get();
+        }
         Message crossing = input;
         if (from != null) {
             Sanitized sanitized;
@@ -365,8 +442,25 @@ public class OrchestrationManager {
                 run.redactions.put(index, sanitized.counts());
             }
         }
-        run.records.put(index, new LegRecord(index, agent, TaskState.TASK_STATE_SUBMITTED.name(), null, null, null));
-        Sink recording = new Sink() {
+        // A resumed leg (a paused pipeline's) follows the agent's task it resumes: stored as soon as it starts, so
+        // that a restart follows that task again instead of sending the input anew.
+        run.records.put(index, resume != null && resume.remoteTaskId() != null
+                ? new LegRecord(index, agent, TaskState.TASK_STATE_WORKING.name(), resume.remoteTaskId(),
+                        resume.remoteContextId(), null)
+                : new LegRecord(index, agent, TaskState.TASK_STATE_SUBMITTED.name(), null, null, null));
+        Sink recording = recording(run);
+        return new Leg(index, agent, crossing, run.plan.agentTimeout(), recording, registry, client, resume, run.span,
+                (taskId, contextId) -> run.records.put(index, new LegRecord(index, agent,
+                        TaskState.TASK_STATE_WORKING.name(), taskId, contextId, null))).run()
+                .invoke(r -> {
+                    run.records.put(index, r.record());
+                    run.finished.add(r);
+                });
+    }
+
+    /** Where a leg writes: the run's sink, each emission carrying the orchestration's state as it now stands. */
+    private static Sink recording(Run run) {
+        return new Sink() {
             @Override
             public String taskId() {
                 return run.sink.taskId();
@@ -393,13 +487,6 @@ public class OrchestrationManager {
                         new OrchestrationState(run.plan, run.legs(), null), e.taskMetadata()));
             }
         };
-        return new Leg(index, agent, crossing, run.plan.agentTimeout(), recording, registry, client, resume, run.span,
-                (taskId, contextId) -> run.records.put(index, new LegRecord(index, agent,
-                        TaskState.TASK_STATE_WORKING.name(), taskId, contextId, null))).run()
-                .invoke(r -> {
-                    run.records.put(index, r.record());
-                    run.finished.add(r);
-                });
     }
 
     /** A failure that ends a fail-fast orchestration (and cancels what still runs). */

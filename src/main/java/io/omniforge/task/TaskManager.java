@@ -252,6 +252,10 @@ public class TaskManager implements A2aService {
         return client;
     }
 
+    OrchestrationManager orchestration() {
+        return orchestration;
+    }
+
     /** A run that stopped because the store failed: it leaves, and its subscribers finish what was stored. */
     void abandoned(TaskRun run) {
         runs.remove(run.id(), run);

@@ -2,6 +2,8 @@ package io.omniforge.task;
 
 import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
+import io.omniforge.a2a.Message;
+import io.omniforge.a2a.Role;
 import io.omniforge.a2a.StreamResponse;
 import io.omniforge.a2a.TaskState;
 import io.omniforge.agent.AgentClient;
@@ -34,15 +36,16 @@ import org.jboss.logging.Logger;
  *
  * <p>A task whose agent had named its own task is followed again there ({@link AgentClient#reattach}: the events it
  * missed arrive as the agent's task as it stands, then the rest as they come), so the client sees one task that never
- * stopped. The others fail, saying why, and only then is "send the message again" said:
+ * stopped. An orchestration goes on from its stored state
+ * ({@link io.omniforge.orchestration.OrchestrationManager#continueAfterRestart}). The others fail, saying why, and
+ * only then is "send the message again" said:
  * <ul>
  * <li>the agent had not named its task yet (nothing to follow);</li>
  * <li>a handoff of the task was caught half-way (decided or accepted, not active): it is rolled back, the thread stays
  * with the agent that had it, and the task fails;</li>
  * <li>the agent no longer knows its task (TaskNotFound there), or could not be called for
  * {@code omniforge.gateway.recovery.agent-deadline};</li>
- * <li>orchestrations (their legs are canceled at their agents);</li>
- * <li>{@code omniforge.gateway.recovery.reattach=false}.</li>
+ * <li>{@code omniforge.gateway.recovery.reattach=false} (an orchestration's legs are then canceled at their agents).</li>
  * </ul>
  * Handoffs of no task (a client's, between its decision and its activation) are rolled back too.
  */
@@ -127,12 +130,10 @@ class TaskRecovery {
         String why = rolledBack != null
                 ? "the orchestrator restarted during the handoff of this task from " + rolledBack.from() + " to "
                         + rolledBack.to() + ", which was rolled back; send the message again"
-                : r.orchestration() != null
-                        ? "the orchestrator restarted while this orchestration was running; send the message again"
-                        : !config.reattach()
+                : !config.reattach()
                                 ? "the orchestrator restarted while agent '" + r.agent() + "' was working on this task"
                                         + " (omniforge.gateway.recovery.reattach is off); send the message again"
-                                : r.remoteTaskId() == null
+                                : r.orchestration() == null && r.remoteTaskId() == null
                                         ? "the orchestrator restarted before agent '" + r.agent() + "' named its task;"
                                                 + " send the message again"
                                         : null;
@@ -142,6 +143,20 @@ class TaskRecovery {
             }
             run.failWith(new A2aException(A2aError.INTERNAL_ERROR, why));
             return false;
+        }
+        if (r.orchestration() != null) {
+            Message input = firstUserMessage(r);
+            if (input == null) {
+                cancelLegs(r);
+                run.failWith(new A2aException(A2aError.INTERNAL_ERROR, "the orchestrator restarted while this"
+                        + " orchestration was running, and its task keeps no message of the client's to go on with;"
+                        + " send the message again"));
+                return false;
+            }
+            LOG.infof("task %s: its orchestration goes on after the restart", r.id());
+            run.orchestrate(sink -> tasks.orchestration().continueAfterRestart(r.orchestration(), input, sink,
+                    config.pollInterval(), config.agentDeadline()));
+            return true;
         }
         active.ifPresent(run::broughtBy);
         LOG.infof("task %s: following agent %s's task %s again after the restart", r.id(), r.agent(), r.remoteTaskId());
@@ -160,6 +175,17 @@ class TaskRecovery {
                                 ? "the agent no longer knows its task " + r.remoteTaskId() + " (" + f.getMessage() + ")"
                                 : "it could not be followed again: " + f.getMessage())
                         + "; send the message again", java.util.Map.of("agent", agent), f));
+    }
+
+    /** The client's message that started the task, as an orchestration's input (no ids, no gateway metadata). */
+    private static Message firstUserMessage(TaskRecord r) {
+        if (r.task().history() == null) {
+            return null;
+        }
+        return r.task().history().stream().filter(m -> m.role() == Role.ROLE_USER).findFirst()
+                .map(m -> new Message(m.messageId(), null, null, m.role(), m.parts(), AgentMetadata.strip(m.metadata()),
+                        m.extensions(), null))
+                .orElse(null);
     }
 
     /** The handoff of {@code r} a crash caught half-way, rolled back; empty when there is none. */

@@ -16,6 +16,10 @@ import io.omniforge.a2a.TaskArtifactUpdateEvent;
 import io.omniforge.a2a.TaskState;
 import io.omniforge.a2a.TaskStatus;
 import io.omniforge.a2a.TaskStatusUpdateEvent;
+import io.omniforge.orchestration.LegRecord;
+import io.omniforge.orchestration.OrchestrationManager;
+import io.omniforge.orchestration.OrchestrationState;
+import io.omniforge.orchestration.Plan;
 import io.omniforge.store.Db;
 import io.omniforge.store.Ids;
 import io.omniforge.stream.StreamRouter;
@@ -53,6 +57,8 @@ class ReattachTest {
     StreamRouter router;
     @Inject
     Db db;
+    @Inject
+    OrchestrationManager orchestrations;
 
     @BeforeEach
     void register() {
@@ -147,6 +153,119 @@ class ReattachTest {
         assertTrue(why.contains("restarted before agent '" + ResumableAgents.STREAMING + "' named its task"), why);
     }
 
+    @Test
+    void aPipelineGoesOnAtItsStepKeepingWhatWasDone() {
+        String remote = ResumableAgents.start("one");
+        Plan plan = orchestrations.planFor("default", orchestration("sequential",
+                List.of("echo", ResumableAgents.STREAMING, "echo"))).orElseThrow();
+        String id = crashedOrchestration(plan, List.of(
+                new LegRecord(0, "echo", "TASK_STATE_COMPLETED", "echo-task", "echo-context", null),
+                new LegRecord(1, ResumableAgents.STREAMING, "TASK_STATE_WORKING", remote, "remote-context", null)),
+                Map.of("echo.0/echo", "echo: go", ResumableAgents.STREAMING + ".1/" + ResumableAgents.ARTIFACT, "one"));
+        ResumableAgents.add(remote, " two");
+        int subscriptions = ResumableAgents.SUBSCRIPTIONS.get();
+
+        recovery.atStart(null);
+        await(() -> ResumableAgents.SUBSCRIPTIONS.get() > subscriptions, "the gateway follows the running step again");
+        ResumableAgents.add(remote, " three");
+        ResumableAgents.complete(remote);
+        JsonNode task = finalTask(id);
+        assertEquals("TASK_STATE_COMPLETED", task.path("status").path("state").asText(), task.toString());
+        JsonNode synthesis = artifact(task, "synthesis");
+        // The running step's artifact: the snapshot's part ("one two"), then the chunk appended as a part of its own.
+        assertEquals("echo: one two\n three", synthesis.path("parts").get(0).path("text").asText(),
+                "the last step got the running step's whole output: " + task);
+        assertEquals("echo: go", artifact(task, "echo.0/echo").path("parts").get(0).path("text").asText(),
+                "the first step's output is kept, not made again");
+        long firstSteps = 0;
+        for (JsonNode a : task.path("artifacts")) {
+            firstSteps += a.path("artifactId").asText().startsWith("echo.0/") ? 1 : 0;
+        }
+        assertEquals(1, firstSteps, "the step that had ended is not run again: " + task.path("artifacts"));
+        JsonNode legs = task.path("metadata").path(Rpc.AGENT_KEY).path("legs");
+        assertEquals(3, legs.size(), legs.toString());
+        legs.forEach(l -> assertEquals("TASK_STATE_COMPLETED", l.path("state").asText(), legs.toString()));
+    }
+
+    @Test
+    void aParallelOrchestrationKeepsItsEndedLegsAndFollowsTheRunningOnes() {
+        String remote = ResumableAgents.start("one");
+        Plan plan = orchestrations.planFor("default", orchestration("parallel",
+                List.of(ResumableAgents.PLAIN, "echo", "echo"))).orElseThrow();
+        String id = crashedOrchestration(plan, List.of(
+                new LegRecord(0, ResumableAgents.PLAIN, "TASK_STATE_WORKING", remote, "remote-context", null),
+                new LegRecord(1, "echo", "TASK_STATE_COMPLETED", "echo-task", "echo-context", null)),
+                Map.of(ResumableAgents.PLAIN + ".0/" + ResumableAgents.ARTIFACT, "one", "echo.1/echo", "echo: kept"));
+        recovery.atStart(null);
+        ResumableAgents.add(remote, " two");
+        ResumableAgents.complete(remote);
+        JsonNode task = finalTask(id);
+        assertEquals("TASK_STATE_COMPLETED", task.path("status").path("state").asText(), task.toString());
+        assertEquals("## " + ResumableAgents.PLAIN + "\none two\n\n## echo\necho: kept\n\n## echo\necho: go",
+                artifact(task, "synthesis").path("parts").get(0).path("text").asText(),
+                "the running leg followed again, the ended one kept, the one not started run: " + task);
+    }
+
+    private static Map<String, Object> orchestration(String strategy, List<String> agents) {
+        return Map.of(Rpc.AGENT_KEY, Map.of("strategy", strategy, "agents", agents));
+    }
+
+    private static JsonNode artifact(JsonNode task, String id) {
+        for (JsonNode a : task.path("artifacts")) {
+            if (a.path("artifactId").asText().equals(id)) {
+                return a;
+            }
+        }
+        throw new AssertionError("no artifact " + id + " in " + task.path("artifacts"));
+    }
+
+    /**
+     * What a process that died while running an orchestration leaves in the store: the task WORKING with the legs'
+     * artifacts so far ({@code artifacts}: id to text, each marked with its agent), its stored state ({@code legs}),
+     * its log (the task, WORKING, one event per artifact), and another process as its runner.
+     */
+    private String crashedOrchestration(Plan plan, List<LegRecord> legs, Map<String, String> artifacts) {
+        String id = Ids.timeOrdered();
+        String context = "reattach-" + UUID.randomUUID();
+        Message user = new Message(UUID.randomUUID().toString(), context, id, Role.ROLE_USER, List.of(Part.text("go")),
+                null, null, null);
+        Task submitted = new Task(id, context, TaskStatus.of(TaskState.TASK_STATE_SUBMITTED), null, List.of(user),
+                orchestrations.describe(plan, null));
+        List<Artifact> made = new java.util.ArrayList<>();
+        List<StreamEvent> log = new java.util.ArrayList<>(List.of(StreamEvent.ofTask(1, submitted, store.json(submitted)),
+                new StreamEvent(2, StreamResponse.of(new TaskStatusUpdateEvent(id, context,
+                        TaskStatus.of(TaskState.TASK_STATE_WORKING), orchestrations.describe(plan, null))))));
+        new java.util.TreeMap<>(artifacts).forEach((artifactId, text) -> {
+            String agent = artifactId.substring(0, artifactId.indexOf('.'));
+            Artifact a = new Artifact(artifactId, agent, null, List.of(Part.text(text)),
+                    AgentMetadata.mark(null, agent, Map.of()), null);
+            made.add(a);
+            log.add(new StreamEvent(log.size() + 1, StreamResponse.of(new TaskArtifactUpdateEvent(id, context, a, false,
+                    true, AgentMetadata.mark(null, agent, Map.of())))));
+        });
+        Task working = new Task(id, context, TaskStatus.of(TaskState.TASK_STATE_WORKING), made, List.of(user),
+                orchestrations.describe(plan, legs));
+        TaskRecord record = new TaskRecord("default", working, plan.label(), null, null, log.size(),
+                new OrchestrationState(plan, legs, null));
+        write(record, user, log);
+        return id;
+    }
+
+    /** The task, its first message in its thread, its log, and a dead process as its runner, in one write. */
+    private void write(TaskRecord record, Message user, List<StreamEvent> log) {
+        db.write(c -> {
+            threads.appendMessage(c, "default", record.task().contextId(), user, record.id(), null);
+            store.insert(c, record);
+            router.append(c, record.id(), log);
+            try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE tasks SET runner = ? WHERE id = ?")) {
+                ps.setString(1, "a-process-that-died");
+                ps.setString(2, record.id());
+                ps.executeUpdate();
+            }
+            return null;
+        }).await().atMost(Duration.ofSeconds(10));
+    }
+
     /**
      * The events after the three the client had (after the task as it stands, which opens every subscription, with
      * no id): seq ids that follow on from 3 without a gap or a repeat, the
@@ -200,18 +319,8 @@ class ReattachTest {
         StreamResponse chunk = artifact == null ? status
                 : StreamResponse.of(new TaskArtifactUpdateEvent(id, context, artifact, false, false, mark));
         TaskRecord record = new TaskRecord("default", working, agent, remote, remote == null ? null : "remote-context", 3, null);
-        db.write(c -> {
-            threads.appendMessage(c, "default", context, user, id, null);
-            store.insert(c, record);
-            router.append(c, id, List.of(StreamEvent.ofTask(1, submitted, store.json(submitted)),
-                    new StreamEvent(2, status), new StreamEvent(3, chunk)));
-            try (java.sql.PreparedStatement ps = c.prepareStatement("UPDATE tasks SET runner = ? WHERE id = ?")) {
-                ps.setString(1, "a-process-that-died");
-                ps.setString(2, id);
-                ps.executeUpdate();
-            }
-            return null;
-        }).await().atMost(Duration.ofSeconds(10));
+        write(record, user, List.of(StreamEvent.ofTask(1, submitted, store.json(submitted)), new StreamEvent(2, status),
+                new StreamEvent(3, chunk)));
         return id;
     }
 
