@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged gateway killed with SIGKILL, again and again, while its agents (another process, which lives on) work
  * on its tasks: each restarted gateway follows every task again where it was, and a client that follows a task with
- * {@code Last-Event-ID} across the kills sees one stream. Prints its figures: tasks lost, failed because of the
+ * {@code Last-Event-ID} across the kills sees one stream, and every orchestration goes on from its stored state (legs
+ * that ended kept, running ones followed again, a pipeline's next step started after the restart, its synthesis
+ * once). Prints its figures: tasks lost, failed because of the
  * restarts, duplicate events (all must be 0).
  */
 class ReattachIT extends io.omniforge.support.PackagedServiceTest {
@@ -34,6 +36,8 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
     private static final int KILLS = 2;
     private static final int CHUNKS = 40;
     private static final int DELAY_MS = 16_000;
+    /** Of each strategy, parallel and sequential. */
+    private static final int ORCHESTRATIONS = 3;
 
     @Test
     void tasksGoOnAcrossKills() throws Exception {
@@ -44,7 +48,8 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
         // The agents: the demo agents of a second process, which is never killed.
         int agentPort = freePort();
         start(agentPort, List.of("-Domniforge.store.sqlite-file=" + dir.resolve("agents-" + UUID.randomUUID() + ".db")
-                .toAbsolutePath(), "-Domniforge.demo.slow.chunks=" + CHUNKS), Map.of(), dir.resolve("agents.log"));
+                .toAbsolutePath(), "-Domniforge.demo.slow.chunks=" + CHUNKS,
+                "-Domniforge.demo.slow.delay=" + DELAY_MS / 2 + "ms"), Map.of(), dir.resolve("agents.log"));
         String agents = "http://127.0.0.1:" + agentPort;
 
         int port = freePort();
@@ -60,6 +65,16 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
         for (int i = 0; i < TASKS; i++) {
             JsonNode task = task(send(base, message("delay:" + DELAY_MS, "far-slow", "reattach-" + UUID.randomUUID()), true));
             ids.add(task.path("id").asText());
+        }
+        // Orchestrations too: parallel legs, and pipelines whose second step starts only after the first restart.
+        List<String> orchestrations = new ArrayList<>();
+        for (String strategy : List.of("parallel", "sequential")) {
+            for (int i = 0; i < ORCHESTRATIONS; i++) {
+                Map<String, Object> m = new java.util.LinkedHashMap<>(message("delay:" + DELAY_MS / 2, null,
+                        "reattach-" + strategy + "-" + UUID.randomUUID()));
+                m.put("metadata", Map.of(AGENT_KEY, Map.of("strategy", strategy, "agents", List.of("far-slow", "far-slow"))));
+                orchestrations.add(task(send(base, m, true)).path("id").asText());
+            }
         }
         // A client follows the first task from its first event, across every kill.
         ConcurrentLinkedQueue<JsonNode> seen = new ConcurrentLinkedQueue<>();
@@ -81,9 +96,11 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
         String expected = expectedText();
         int completed = 0;
         int failed = 0;
-        for (String id : ids) {
+        List<String> all = new ArrayList<>(ids);
+        all.addAll(orchestrations);
+        for (String id : all) {
             JsonNode task = awaitEnd(base, id);
-            if (state(task).equals("TASK_STATE_COMPLETED") && artifactText(task).equals(expected)) {
+            if (state(task).equals("TASK_STATE_COMPLETED") && legsComplete(task, expected)) {
                 completed++;
             } else {
                 failed++;
@@ -94,14 +111,14 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
         gateway.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
 
         // The client's one stream: every id once, in order, and the artifact it builds is the agent's.
-        StringBuilder built = new StringBuilder();
         long expectedSeq = 1;
         int finals = 0;
+        Map<String, StringBuilder> built = new java.util.TreeMap<>();
         for (JsonNode e : seen) {
             assertEquals(expectedSeq++, e.path("seq").asLong(), "one id after the other across the kills: " + seen);
             finals += applyTo(built, e.path("data").path("result"));
         }
-        assertEquals(expected, built.toString(), "the artifact as the client built it across " + KILLS + " kills");
+        assertEquals(expected, String.join("", built.values()), "the artifact as the client built it across " + KILLS + " kills");
         assertEquals(1, finals, "one final state");
 
         // In the store: each task's log, applied in order, builds the agent's artifact once, with one final state.
@@ -109,9 +126,9 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
         int logged = 0;
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
                 java.sql.PreparedStatement ps = c.prepareStatement("SELECT body FROM task_events WHERE task_id = ? ORDER BY seq")) {
-            for (String id : ids) {
+            for (String id : all) {
                 ps.setString(1, id);
-                StringBuilder text = new StringBuilder();
+                Map<String, StringBuilder> text = new java.util.TreeMap<>();
                 int ends = 0;
                 try (java.sql.ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -119,15 +136,20 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
                         ends += applyTo(text, JSON.readTree(rs.getString(1)));
                     }
                 }
-                if (!text.toString().equals(expected) || ends != 1) {
+                // Each agent's artifact (one for a task, one per leg for an orchestration, beside its synthesis)
+                // built from the log is the agent's whole text.
+                boolean whole = !text.isEmpty() && text.entrySet().stream().filter(a -> !a.getKey().equals("synthesis"))
+                        .allMatch(a -> a.getValue().toString().equals(expected));
+                if (!whole || ends != 1) {
                     duplicates++;
                     System.out.println("reattach: the log of task " + id + " builds " + text + " with " + ends + " final states");
                 }
             }
         }
-        int lost = TASKS - completed - failed;
-        System.out.printf("reattach: %d tasks, %d kill -9 and restarts, %d events logged; lost %d, failed %d,"
-                + " tasks whose log repeats or misses an event %d%n", TASKS, KILLS, logged, lost, failed, duplicates);
+        int lost = all.size() - completed - failed;
+        System.out.printf("reattach: %d tasks (%d of one agent, %d orchestrations), %d kill -9 and restarts, %d events"
+                + " logged; lost %d, failed %d, tasks whose log repeats or misses an event %d%n", all.size(), TASKS,
+                orchestrations.size(), KILLS, logged, lost, failed, duplicates);
         assertEquals(0, lost, "tasks lost");
         assertEquals(0, failed, "tasks failed because of the restarts, while their agent was up");
         assertEquals(0, duplicates, "tasks whose log repeats or misses an event");
@@ -148,12 +170,36 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
     }
 
     /**
-     * Applies one event of a task's stream to the artifact text it builds (a chunk appends, a whole artifact
-     * replaces); 1 when it is a final state.
+     * Whether every agent's artifact of a finished task reads {@code expected}: the task's one artifact, or each
+     * leg's beside an orchestration's synthesis (which it must have, once).
      */
-    private static int applyTo(StringBuilder text, JsonNode event) {
+    private static boolean legsComplete(JsonNode task, String expected) {
+        int synthesis = 0;
+        int agents = 0;
+        for (JsonNode a : task.path("artifacts")) {
+            StringBuilder text = new StringBuilder();
+            a.path("parts").forEach(p -> text.append(p.path("text").asText("")));
+            if (a.path("artifactId").asText().equals("synthesis")) {
+                synthesis++;
+            } else if (text.toString().equals(expected)) {
+                agents++;
+            } else {
+                return false;
+            }
+        }
+        boolean orchestration = task.path("metadata").path(AGENT_KEY).has("strategy");
+        return orchestration ? synthesis == 1 && agents == 2 : synthesis == 0 && agents == 1;
+    }
+
+    /**
+     * Applies one event of a task's stream to the texts of the artifacts it builds (a chunk appends, a whole
+     * artifact replaces), by artifact id; 1 when it is a final state.
+     */
+    private static int applyTo(Map<String, StringBuilder> texts, JsonNode event) {
         JsonNode artifact = event.path("artifactUpdate");
         if (!artifact.isMissingNode()) {
+            StringBuilder text = texts.computeIfAbsent(artifact.path("artifact").path("artifactId").asText(),
+                    k -> new StringBuilder());
             if (!artifact.path("append").asBoolean()) {
                 text.setLength(0);
             }
