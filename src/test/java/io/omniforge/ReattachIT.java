@@ -39,27 +39,17 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
     /** Of each strategy, parallel and sequential. */
     private static final int ORCHESTRATIONS = 3;
 
+    private static final Path DIR = Path.of("target", "reattach-it");
+
     @Test
     void tasksGoOnAcrossKills() throws Exception {
-        Path dir = Path.of("target", "reattach-it");
-        Files.createDirectories(dir);
-        Path db = dir.resolve("gateway-" + UUID.randomUUID() + ".db");
-
-        // The agents: the demo agents of a second process, which is never killed.
-        int agentPort = freePort();
-        start(agentPort, List.of("-Domniforge.store.sqlite-file=" + dir.resolve("agents-" + UUID.randomUUID() + ".db")
-                .toAbsolutePath(), "-Domniforge.demo.slow.chunks=" + CHUNKS,
-                "-Domniforge.demo.slow.delay=" + DELAY_MS / 2 + "ms"), Map.of(), dir.resolve("agents.log"));
-        String agents = "http://127.0.0.1:" + agentPort;
-
+        Path db = DIR.resolve("gateway-" + UUID.randomUUID() + ".db");
+        String agents = agentHost("agents.log", "-Domniforge.demo.slow.chunks=" + CHUNKS,
+                "-Domniforge.demo.slow.delay=" + DELAY_MS / 2 + "ms");
         int port = freePort();
-        Process gateway = gateway(db, port, dir.resolve("gateway-0.log"));
+        Process gateway = gateway(db, port, DIR.resolve("gateway-0.log"));
         String base = "http://127.0.0.1:" + port;
-        HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/agents"))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"far-slow\",\"url\":\"" + agents + "/demo/slow\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(201, registered.statusCode(), registered.body());
+        registerFarSlow(base, agents);
 
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < TASKS; i++) {
@@ -85,7 +75,7 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
             gateway.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             last = lastSeq(seen, last);
             port = freePort();
-            gateway = gateway(db, port, dir.resolve("gateway-" + kill + ".log"));
+            gateway = gateway(db, port, DIR.resolve("gateway-" + kill + ".log"));
             base = "http://127.0.0.1:" + port;
             if (kill < KILLS) {
                 follow(base, ids.get(0), last, seen);
@@ -153,6 +143,87 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
         assertEquals(0, lost, "tasks lost");
         assertEquals(0, failed, "tasks failed because of the restarts, while their agent was up");
         assertEquals(0, duplicates, "tasks whose log repeats or misses an event");
+    }
+
+    @Test
+    void sigtermLetsShortTurnsEndAndLeavesTheRestForTheNextStart() throws Exception {
+        Path db = DIR.resolve("sigterm-" + UUID.randomUUID() + ".db");
+        String agents = agentHost("sigterm-agents.log");
+        int port = freePort();
+        Process gateway = start(port, List.of("-Domniforge.store.sqlite-file=" + db.toAbsolutePath(),
+                "-Domniforge.demo.enabled=false", "-Domniforge.gateway.shutdown-grace=6s"), Map.of(),
+                DIR.resolve("sigterm-0.log"));
+        String base = "http://127.0.0.1:" + port;
+        registerFarSlow(base, agents);
+        String soon = task(send(base, message("delay:2500", "far-slow", "sigterm-" + UUID.randomUUID()), true)).path("id").asText();
+        String later = task(send(base, message("delay:14000", "far-slow", "sigterm-" + UUID.randomUUID()), true)).path("id").asText();
+        Thread.sleep(500);
+
+        long stopping = System.nanoTime();
+        gateway.destroy(); // SIGTERM
+        // While it waits for the turns under way, a new message is refused, saying why.
+        JsonNode refused = null;
+        for (long end = System.nanoTime() + Duration.ofSeconds(3).toNanos(); refused == null && System.nanoTime() < end;
+                Thread.sleep(50)) {
+            String body = JSON.writeValueAsString(Map.of("jsonrpc", "2.0", "id", 1, "method", "SendMessage", "params",
+                    Map.of("message", message("hello", "far-slow", "late-" + UUID.randomUUID()))));
+            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(base + "/a2a"))
+                    .header("Content-Type", "application/json").header("A2A-Version", "1.0")
+                    .timeout(Duration.ofSeconds(10)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode node = JSON.readTree(answer.body());
+            refused = node.has("error") ? node : null;
+        }
+        assertTrue(gateway.waitFor(30, TimeUnit.SECONDS), "the gateway stops");
+        long stoppedMs = (System.nanoTime() - stopping) / 1_000_000;
+        System.out.printf("reattach: SIGTERM: stopped in %d ms (grace 6s)%n", stoppedMs);
+        assertTrue(refused != null, "a new message while the gateway stops is refused");
+        assertEquals(-32053, refused.path("error").path("code").asInt(), refused.toString());
+        assertTrue(refused.path("error").path("message").asText().contains("shutting down"), refused.toString());
+        // As the stopped process left them: the short turn ended, the long one still running, for the next start.
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
+                java.sql.PreparedStatement ps = c.prepareStatement("SELECT state FROM tasks WHERE id = ?")) {
+            for (String[] expected : List.of(new String[] {soon, "TASK_STATE_COMPLETED"}, new String[] {later, "TASK_STATE_WORKING"})) {
+                ps.setString(1, expected[0]);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    assertTrue(rs.next());
+                    assertEquals(expected[1], rs.getString(1), "task " + expected[0] + " when the process had stopped");
+                }
+            }
+        }
+
+        port = freePort();
+        gateway = start(port, List.of("-Domniforge.store.sqlite-file=" + db.toAbsolutePath(),
+                "-Domniforge.demo.enabled=false"), Map.of(), DIR.resolve("sigterm-1.log"));
+        base = "http://127.0.0.1:" + port;
+        JsonNode ended = rpc(base, "GetTask", Map.of("id", soon)).path("result");
+        assertEquals("TASK_STATE_COMPLETED", state(ended), "the short turn ended before the process stopped: " + ended);
+        JsonNode goneOn = awaitEnd(base, later);
+        assertEquals("TASK_STATE_COMPLETED", state(goneOn), "the long one was left for the next start: " + goneOn);
+        assertEquals("chunk 1 of 5\nchunk 2 of 5\nchunk 3 of 5\nchunk 4 of 5\nchunk 5 of 5\n", artifactText(goneOn));
+    }
+
+    /**
+     * The agents: the demo agents of a process of their own, which no test kills, with {@code options}; its base
+     * URL.
+     */
+    private String agentHost(String log, String... options) throws Exception {
+        Files.createDirectories(DIR);
+        List<String> properties = new ArrayList<>(List.of("-Domniforge.store.sqlite-file="
+                + DIR.resolve("agents-" + UUID.randomUUID() + ".db").toAbsolutePath()));
+        properties.addAll(List.of(options));
+        int port = freePort();
+        start(port, properties, Map.of(), DIR.resolve(log));
+        return "http://127.0.0.1:" + port;
+    }
+
+    /** Registers the agent host's slow demo agent with the gateway at {@code base}, as {@code far-slow}. */
+    private void registerFarSlow(String base, String agents) throws Exception {
+        HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/agents"))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"far-slow\",\"url\":\"" + agents + "/demo/slow\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, registered.statusCode(), registered.body());
     }
 
     private Process gateway(Path db, int port, Path log) throws Exception {

@@ -23,7 +23,9 @@ public enum A2aError {
     // Not in the A2A table (which leaves authentication errors to the implementation): ours, in the server range.
     UNAUTHENTICATED(-32050, "UNAUTHENTICATED", 401, "Authentication required"),
     PERMISSION_DENIED(-32051, "PERMISSION_DENIED", 403, "Permission denied"),
-    RATE_LIMITED(-32052, "RATE_LIMITED", 429, "Too many requests");
+    RATE_LIMITED(-32052, "RATE_LIMITED", 429, "Too many requests"),
+    /** The service is stopping (SIGTERM): it takes no new work; another replica, or this one restarted, will. */
+    UNAVAILABLE(-32053, "UNAVAILABLE", 503, "The service is not taking new work");
 
     public static final String DOMAIN = "a2a-protocol.org";
 
@@ -66,6 +68,7 @@ public enum A2aError {
             case UNAUTHENTICATED -> "UNAUTHENTICATED";
             case PERMISSION_DENIED -> "PERMISSION_DENIED";
             case RATE_LIMITED -> "RESOURCE_EXHAUSTED";
+            case UNAVAILABLE -> "UNAVAILABLE";
         };
     }
 

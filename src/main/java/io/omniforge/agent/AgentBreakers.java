@@ -72,7 +72,7 @@ final class AgentBreakers {
         return ((Uni<T>) guarded).onFailure(CircuitBreakerOpenException.class).transform(f -> new AgentException(
                 AgentException.Kind.CIRCUIT_OPEN, agent, A2aError.INTERNAL_ERROR, "agent '" + agent + "' was not called:"
                 + " its circuit breaker is open after repeated failures; a probe goes through "
-                + config.delay().toString().substring(2).toLowerCase(java.util.Locale.ROOT) + " after it opened"
+                + io.omniforge.util.Durations.words(config.delay()) + " after it opened"
                 + " (omniforge.agent.breaker.*)", null));
     }
 

@@ -320,9 +320,11 @@ public class AgentClient {
             if (!waitable(f) || silentMs >= deadline.toMillis()) {
                 return Uni.createFrom().failure(waitable(f) ? new AgentException(AgentException.Kind.UNREACHABLE,
                         agent, io.omniforge.a2a.A2aError.INTERNAL_ERROR, "agent '" + agent + "' could not be called for "
-                        + words(deadline) + " while its task " + taskId + " was followed again: " + f.getMessage(), f) : f);
+                        + io.omniforge.util.Durations.words(deadline) + " while its task " + taskId
+                        + " was followed again: " + f.getMessage(), f) : f);
             }
-            long wait = Math.min(pollEvery.toMillis() << Math.min(attempts.getAndIncrement(), 5), MAX_REATTACH_WAIT.toMillis());
+            long wait = Math.min(pollEvery.toMillis() << Math.min(attempts.getAndIncrement(), 5),
+                    MAX_REATTACH_WAIT.toMillis());
             wait = Math.max(1, Math.min(wait, deadline.toMillis() - silentMs));
             return Uni.createFrom().item(f).onItem().delayIt().by(Duration.ofMillis(wait));
         }));
@@ -352,11 +354,6 @@ public class AgentClient {
 
     private static boolean notFound(io.omniforge.a2a.A2aException a) {
         return a.error() == io.omniforge.a2a.A2aError.TASK_NOT_FOUND;
-    }
-
-    /** A duration as configuration writes it: 5m, 30s, 1h2m. */
-    static String words(Duration d) {
-        return d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     /**

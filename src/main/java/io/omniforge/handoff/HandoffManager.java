@@ -395,7 +395,7 @@ public class HandoffManager {
                 return null;
             });
             return refuse("the thread's budget of handoffs is spent: " + recent + " in the last "
-                    + config.window().toString().substring(2).toLowerCase(java.util.Locale.ROOT)
+                    + io.omniforge.util.Durations.words(config.window())
                     + " (omniforge.handoff.max-per-thread=" + config.maxPerThread() + ", omniforge.handoff.window="
                     + config.window() + ")");
         }

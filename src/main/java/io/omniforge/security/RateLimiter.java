@@ -137,6 +137,6 @@ public class RateLimiter {
 
     private static String human(Duration d) {
         return d.equals(Duration.ofSeconds(1)) ? "second" : d.equals(Duration.ofMinutes(1)) ? "minute"
-                : d.toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+                : io.omniforge.util.Durations.words(d);
     }
 }

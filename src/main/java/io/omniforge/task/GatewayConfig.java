@@ -34,6 +34,15 @@ public interface GatewayConfig {
     @WithDefault("1h")
     Duration maxTaskDuration();
 
+    /**
+     * On SIGTERM the service takes no new turns (new messages and replies get -32053) and waits this long for the
+     * turns under way to end; those still running then are left as they are, for the next start (or another
+     * replica) to take over. Keep it below the orchestrator's own stop timeout (Kubernetes:
+     * {@code terminationGracePeriodSeconds}, 30 s by default).
+     */
+    @WithDefault("10s")
+    Duration shutdownGrace();
+
     /** What a restarted process (or the replica adopting a stopped one's tasks) does with the tasks that were running. */
     Recovery recovery();
 

@@ -95,6 +95,8 @@ public class TaskManager implements A2aService {
     private final io.omniforge.security.Authenticator authenticator;
     private final TurnLimits turnLimits;
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
+    /** The process is stopping: no new turn starts. */
+    private volatile boolean draining;
 
     public TaskManager(AgentRegistry registry, AgentClient client, TaskStore store, ThreadManager threads,
             StreamRouter router, Db db, GatewayConfig config, ApiConfig api, ObjectMapper mapper,
@@ -242,6 +244,27 @@ public class TaskManager implements A2aService {
         router.open(record.id(), record.lastSeq());
         runs.put(record.id(), run);
         return run;
+    }
+
+    /** SIGTERM ({@link TaskShutdown}): from now on no new turn starts. */
+    void stopTakingWork() {
+        draining = true;
+    }
+
+    /** How many tasks have a turn running in this process. */
+    int running() {
+        return runs.size();
+    }
+
+    /**
+     * The turns still running when the process stops are left as the store has them, running, with this process as
+     * their runner: the next start (or another replica) takes them over. Nothing more is written for them here, and
+     * nothing is canceled at their agents. How many there were.
+     */
+    int leaveRunning() {
+        List<TaskRun> left = new ArrayList<>(runs.values());
+        left.forEach(TaskRun::leave);
+        return left.size();
     }
 
     AgentRegistry registry() {
@@ -434,6 +457,11 @@ public class TaskManager implements A2aService {
     }
 
     private Uni<Started> begin(CallContext ctx, SendMessageRequest request) {
+        if (draining) {
+            return Uni.createFrom().failure(new A2aException(A2aError.UNAVAILABLE, "the orchestrator is shutting down"
+                    + " and takes no new messages; send it again in a moment (to another replica, or to this one once"
+                    + " it has restarted)", Map.of("retryAfterSeconds", "1"), null));
+        }
         Message message = request.message();
         if (message.taskId() != null && !message.taskId().isBlank()) {
             return resume(ctx, request);

@@ -211,6 +211,21 @@ final class TaskRun {
     }
 
     /**
+     * The process stops while this run goes on: it writes nothing more, cancels nothing, and leaves the task as
+     * stored (running, with this process as its runner) for the next start to take over. A blocking caller gets the
+     * task as it is.
+     */
+    void leave() {
+        synchronized (this) {
+            moved = true;
+        }
+        endTurnTimer();
+        owner.abandoned(this);
+        opening.complete(null);
+        turnEnded.complete(false);
+    }
+
+    /**
      * Another process sharing the store wrote this task after this run last did (it canceled it, or took it over
      * from a process it took for dead): the store is the truth, and this run leaves without writing again. If the
      * task was canceled there, the agent is asked to cancel its task too (the other process may not have known it).
@@ -327,7 +342,7 @@ final class TaskRun {
             turnTimer = null;
             remote = record.remoteTaskId();
         }
-        String max = limit.max().toString().substring(2).toLowerCase(java.util.Locale.ROOT);
+        String max = io.omniforge.util.Durations.words(limit.max());
         LOG.infof("task %s: agent %s is still working after %s (%s); the task fails and is canceled there", id(),
                 agent, max, limit.setBy());
         stopFollowing();

@@ -37,6 +37,10 @@ class TurnLimitsTest {
                 return max;
             }
 
+            public Duration shutdownGrace() {
+                return Duration.ofSeconds(10);
+            }
+
             public Recovery recovery() {
                 throw new UnsupportedOperationException("turn limits do not read the recovery settings");
             }
