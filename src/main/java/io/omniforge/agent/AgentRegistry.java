@@ -4,7 +4,6 @@ import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
 import io.omniforge.a2a.AgentCard;
 import io.omniforge.a2a.AgentInterface;
-import io.omniforge.demo.DemoAgents;
 import io.omniforge.security.AccessPolicy;
 import io.omniforge.security.Authenticator;
 import io.omniforge.security.Caller;
@@ -51,13 +50,13 @@ public class AgentRegistry {
     private final Db db;
     private final Vertx vertx;
     private final Map<String, Entry> agents = new ConcurrentHashMap<>();
-    private final DemoAgents demo;
+    private final LocalAgents demo;
     private final AccessPolicy policy;
     private final Authenticator authenticator;
     private final AgentUrlGuard guard;
 
     public AgentRegistry(AgentClient client, AgentConfig config, AgentsConfig declared, Db db, Vertx vertx,
-            DemoAgents demo, AccessPolicy policy, Authenticator authenticator, AgentUrlGuard guard) {
+            LocalAgents demo, AccessPolicy policy, Authenticator authenticator, AgentUrlGuard guard) {
         this.demo = demo;
         this.policy = policy;
         this.authenticator = authenticator;
@@ -70,7 +69,7 @@ public class AgentRegistry {
     }
 
     void start(@Observes StartupEvent event) {
-        demo.served().forEach(name -> agents.put(name, new Entry(name, () -> localBaseUrl() + DemoAgents.basePath(name),
+        demo.served().forEach(name -> agents.put(name, new Entry(name, () -> localBaseUrl() + demo.pathOf(name),
                     AgentInfo.Source.DEMO, null, null)));
         declared.declared().forEach((name, agent) -> put(name, agent.url(), AgentInfo.Source.CONFIG, null,
                 agent.callTimeout().orElse(null)));

@@ -1,8 +1,8 @@
 package io.omniforge.api;
 
-import io.omniforge.a2a.A2aService;
+import io.omniforge.service.A2aService;
 import io.omniforge.a2a.AgentCard;
-import io.omniforge.a2a.CallContext;
+import io.omniforge.service.CallContext;
 import io.omniforge.a2a.CancelTaskRequest;
 import io.omniforge.a2a.GetTaskRequest;
 import io.omniforge.a2a.ListTasksRequest;
@@ -66,8 +66,8 @@ public class FlowRoutes {
         }
 
         @Override
-        public AgentCard card(String baseUrl) {
-            return orchestration.flowCard(flow, baseUrl);
+        public AgentCard card(io.omniforge.service.ServedAt at) {
+            return orchestration.flowCard(flow, at.baseUrl());
         }
 
         /** A new message (not a reply to a task) is marked to run this flow. */

@@ -11,9 +11,9 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
 import io.omniforge.a2a.A2aMethod;
-import io.omniforge.a2a.A2aService;
+import io.omniforge.service.A2aService;
 import io.omniforge.a2a.A2aVersion;
-import io.omniforge.a2a.CallContext;
+import io.omniforge.service.CallContext;
 import io.omniforge.a2a.CancelTaskRequest;
 import io.omniforge.a2a.GetTaskRequest;
 import io.omniforge.a2a.JsonRpcResponse;
@@ -92,7 +92,8 @@ public class JsonRpcTransport {
         CardCache cards = new CardCache();
         router.get(prefix + "/.well-known/agent-card.json").handler(ctx -> {
             try {
-                serveCard(ctx, service.card(baseUrl(ctx.request())), cards);
+                String base = baseUrl(ctx.request());
+                serveCard(ctx, service.card(new io.omniforge.service.ServedAt(base, base + rpcPath, base + prefix)), cards);
             } catch (RuntimeException e) {
                 writeError(ctx.response(), 500, NullNode.getInstance(), internal(e));
             }

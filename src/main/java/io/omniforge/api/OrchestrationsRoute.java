@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
-import io.omniforge.a2a.CallContext;
+import io.omniforge.service.CallContext;
 import io.omniforge.a2a.Message;
 import io.omniforge.a2a.OrchestrationCapability;
 import io.omniforge.a2a.SendMessageRequest;

@@ -1,13 +1,13 @@
 package io.omniforge.demo;
 
-import io.omniforge.a2a.A2aService;
+import io.omniforge.service.A2aService;
 import io.omniforge.a2a.AgentCapabilities;
 import io.omniforge.a2a.AgentCard;
 import io.omniforge.a2a.AgentInterface;
 import io.omniforge.a2a.AgentSkill;
 import io.omniforge.a2a.Artifact;
 import io.omniforge.a2a.A2aException;
-import io.omniforge.a2a.CallContext;
+import io.omniforge.service.CallContext;
 import io.omniforge.a2a.CancelTaskRequest;
 import io.omniforge.a2a.GetTaskRequest;
 import io.omniforge.a2a.ListTasksRequest;
@@ -111,9 +111,9 @@ abstract class DemoAgent implements A2aService {
     }
 
     @Override
-    public AgentCard card(String baseUrl) {
-        return new AgentCard(name, description(), List.of(AgentInterface.jsonRpc(baseUrl + DemoAgents.rpcPath(name)),
-                AgentInterface.httpJson(baseUrl + DemoAgents.basePath(name))),
+    public AgentCard card(io.omniforge.service.ServedAt at) {
+        return new AgentCard(name, description(), List.of(AgentInterface.jsonRpc(at.jsonRpcUrl()),
+                AgentInterface.httpJson(at.httpJsonUrl())),
                 null, VERSION, null, new AgentCapabilities(true, false, extensions(), false), null, null, TEXT, TEXT, skills(),
                 null, null);
     }

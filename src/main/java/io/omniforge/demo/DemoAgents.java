@@ -1,7 +1,7 @@
 package io.omniforge.demo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.omniforge.a2a.A2aService;
+import io.omniforge.service.A2aService;
 import io.omniforge.api.ApiConfig;
 import io.omniforge.api.HttpJsonTransport;
 import io.omniforge.api.JsonRpcTransport;
@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
  * {@link #NAMES} and {@link #basePath(String)}.
  */
 @ApplicationScoped
-public class DemoAgents {
+public class DemoAgents implements io.omniforge.agent.LocalAgents {
 
     private static final Logger LOG = Logger.getLogger(DemoAgents.class);
 
@@ -75,7 +75,13 @@ public class DemoAgents {
         return config.enabled();
     }
 
+    @Override
+    public String pathOf(String name) {
+        return basePath(name);
+    }
+
     /** The names of the demo agents this process serves: all of {@link #NAMES}, or none when disabled. */
+    @Override
     public List<String> served() {
         return List.copyOf(agents.keySet());
     }

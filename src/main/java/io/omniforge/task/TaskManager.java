@@ -4,13 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
-import io.omniforge.a2a.A2aService;
-import io.omniforge.a2a.AgentCapabilities;
+import io.omniforge.service.A2aService;
 import io.omniforge.a2a.AgentCard;
-import io.omniforge.a2a.AgentInterface;
-import io.omniforge.a2a.AgentProvider;
-import io.omniforge.a2a.AgentSkill;
-import io.omniforge.a2a.CallContext;
+import io.omniforge.service.CallContext;
 import io.omniforge.a2a.CancelTaskRequest;
 import io.omniforge.a2a.GetTaskRequest;
 import io.omniforge.a2a.ListTasksRequest;
@@ -39,7 +35,6 @@ import io.omniforge.orchestration.OrchestrationManager;
 import io.omniforge.orchestration.OrchestrationState;
 import io.omniforge.orchestration.Plan;
 import io.omniforge.orchestration.Strategy;
-import io.omniforge.api.ApiConfig;
 import io.omniforge.observability.Correlation;
 import io.omniforge.security.AccessPolicy;
 import io.omniforge.security.Caller;
@@ -85,28 +80,26 @@ public class TaskManager implements A2aService {
     private final StreamRouter router;
     private final Db db;
     private final GatewayConfig config;
-    private final ApiConfig api;
+    private final GatewayCard card;
     private final ObjectMapper mapper;
     private final Optional<String> entryAgent;
     private final OrchestrationManager orchestration;
     private final HandoffManager handoffs;
     private final Telemetry telemetry;
     private final AccessPolicy policy;
-    private final io.omniforge.security.Authenticator authenticator;
     private final TurnLimits turnLimits;
     private final Map<String, TaskRun> runs = new ConcurrentHashMap<>();
     /** The process is stopping: no new turn starts. */
     private volatile boolean draining;
 
     public TaskManager(AgentRegistry registry, AgentClient client, TaskStore store, ThreadManager threads,
-            StreamRouter router, Db db, GatewayConfig config, ApiConfig api, ObjectMapper mapper,
+            StreamRouter router, Db db, GatewayConfig config, GatewayCard card, ObjectMapper mapper,
             OrchestrationManager orchestration, HandoffManager handoffs,
             @ConfigProperty(name = "omniforge.entry-agent") Optional<String> entryAgent,
-            Telemetry telemetry, AccessPolicy policy, io.omniforge.security.Authenticator authenticator,
+            Telemetry telemetry, AccessPolicy policy,
             TurnLimits turnLimits) {
         this.turnLimits = turnLimits;
         this.policy = policy;
-        this.authenticator = authenticator;
         this.orchestration = orchestration;
         this.handoffs = handoffs;
         this.registry = registry;
@@ -116,7 +109,7 @@ public class TaskManager implements A2aService {
         this.router = router;
         this.db = db;
         this.config = config;
-        this.api = api;
+        this.card = card;
         this.mapper = mapper;
         this.entryAgent = entryAgent;
         this.telemetry = telemetry;
@@ -332,52 +325,8 @@ public class TaskManager implements A2aService {
     // ---------------------------------------------------------------------------------------------- card
 
     @Override
-    public AgentCard card(String baseUrl) {
-        List<AgentSkill> skills = new ArrayList<>();
-        registry.list().stream().filter(a -> a.source() != io.omniforge.agent.AgentInfo.Source.FLOW).forEach(agent -> {
-            List<String> tags = new ArrayList<>();
-            String description = "Routes the conversation to agent '" + agent.name() + "'";
-            if (agent.card() != null) {
-                description = agent.card().description() != null ? agent.card().description() : description;
-                if (agent.card().skills() != null) {
-                    agent.card().skills().forEach(s -> {
-                        if (s.tags() != null) {
-                            s.tags().stream().filter(t -> !tags.contains(t)).forEach(tags::add);
-                        }
-                    });
-                }
-            }
-            List<String> examples = new ArrayList<>();
-            if (agent.card() != null && agent.card().skills() != null) {
-                agent.card().skills().forEach(sk -> {
-                    if (sk.examples() != null) {
-                        examples.addAll(sk.examples());
-                    }
-                });
-            }
-            skills.add(new AgentSkill("agent:" + agent.name(), agent.name(), description + " (select it with message"
-                    + " metadata {\"" + OrchestrationCapability.URI + "\": {\"agent\": \"" + agent.name() + "\"}})",
-                    tags, examples.isEmpty() ? null : examples, null, null, null));
-        });
-        orchestration.flows().all().forEach((name, plan) -> skills.add(orchestration.flowCard(name, baseUrl).skills().get(0)));
-        OrchestrationCapability capability = new OrchestrationCapability(
-                java.util.Arrays.stream(Strategy.values()).map(Strategy::wire).toList(),
-                java.util.Arrays.stream(io.omniforge.orchestration.Synthesis.values())
-                        .map(io.omniforge.orchestration.Synthesis::wire).toList(),
-                new OrchestrationCapability.Limits(orchestrationConfigMaxAgents(), null, null),
-                registry.list().stream().map(a -> a.name()).toList());
-        return new AgentCard(config.name(), config.description(),
-                List.of(AgentInterface.jsonRpc(baseUrl + api.jsonRpcPath()), AgentInterface.httpJson(baseUrl)),
-                new AgentProvider("OmniForge", baseUrl),
-                config.version(), null,
-                new AgentCapabilities(true, false, List.of(capability.toExtension(mapper, false)), false),
-                authenticator.schemes(), authenticator.requirements(),
-                List.of("text/plain", "application/json"), List.of("text/plain", "application/json"),
-                skills, null, null);
-    }
-
-    private int orchestrationConfigMaxAgents() {
-        return orchestration.maxAgents();
+    public AgentCard card(io.omniforge.service.ServedAt at) {
+        return card.of(at);
     }
 
     // ----------------------------------------------------------------------------------- SendMessage

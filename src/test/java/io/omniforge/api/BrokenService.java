@@ -2,9 +2,9 @@ package io.omniforge.api;
 
 import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
-import io.omniforge.a2a.A2aService;
+import io.omniforge.service.A2aService;
 import io.omniforge.a2a.AgentCard;
-import io.omniforge.a2a.CallContext;
+import io.omniforge.service.CallContext;
 import io.omniforge.a2a.CancelTaskRequest;
 import io.omniforge.a2a.GetTaskRequest;
 import io.omniforge.a2a.ListTasksRequest;
@@ -50,7 +50,7 @@ public class BrokenService implements A2aService {
     }
 
     @Override
-    public AgentCard card(String baseUrl) {
+    public AgentCard card(io.omniforge.service.ServedAt at) {
         throw new UnsupportedOperationException("no card");
     }
 

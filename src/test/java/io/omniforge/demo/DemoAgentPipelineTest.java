@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
-import io.omniforge.a2a.CallContext;
+import io.omniforge.service.CallContext;
 import io.omniforge.a2a.GetTaskRequest;
 import io.omniforge.a2a.Message;
 import io.omniforge.a2a.SendMessageConfiguration;

@@ -1,5 +1,17 @@
-package io.omniforge.a2a;
+package io.omniforge.service;
 
+import io.omniforge.a2a.A2aError;
+import io.omniforge.a2a.A2aException;
+import io.omniforge.a2a.AgentCard;
+import io.omniforge.a2a.CancelTaskRequest;
+import io.omniforge.a2a.GetTaskRequest;
+import io.omniforge.a2a.ListTasksRequest;
+import io.omniforge.a2a.ListTasksResponse;
+import io.omniforge.a2a.SendMessageRequest;
+import io.omniforge.a2a.SendMessageResponse;
+import io.omniforge.a2a.StreamEvent;
+import io.omniforge.a2a.SubscribeToTaskRequest;
+import io.omniforge.a2a.Task;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -10,8 +22,8 @@ import io.smallrye.mutiny.Uni;
  */
 public interface A2aService {
 
-    /** The public agent card, with interface URLs built from the given public base URL. */
-    AgentCard card(String baseUrl);
+    /** The public agent card, listing the interfaces where the transport serves this service. */
+    AgentCard card(ServedAt at);
 
     Uni<SendMessageResponse> sendMessage(CallContext ctx, SendMessageRequest request);
 

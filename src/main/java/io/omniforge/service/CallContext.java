@@ -1,4 +1,4 @@
-package io.omniforge.a2a;
+package io.omniforge.service;
 
 import io.omniforge.security.Caller;
 
