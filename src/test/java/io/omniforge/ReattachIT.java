@@ -36,8 +36,16 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
     private static final int KILLS = 2;
     private static final int CHUNKS = 40;
     private static final int DELAY_MS = 16_000;
-    /** Of each strategy, parallel and sequential. */
-    private static final int ORCHESTRATIONS = 3;
+    /** Of each plan, and of conversations handed over. */
+    private static final int ORCHESTRATIONS = 2;
+    /** The orchestrations, by strategy: their agents. */
+    private static final Map<String, List<String>> PLANS = new java.util.LinkedHashMap<>(Map.of(
+            "parallel", List.of("far-slow", "far-slow"), "sequential", List.of("far-slow", "far-slow"),
+            "race", List.of("far-slow", "far-slow"), "quorum", List.of("far-slow", "far-slow", "far-slow"),
+            "route", List.of("far-slow", "far-slow")));
+    /** How many legs of each plan must complete. */
+    private static final Map<String, Integer> NEEDED = Map.of("parallel", 2, "sequential", 2, "race", 1, "quorum", 2,
+            "route", 1);
 
     private static final Path DIR = Path.of("target", "reattach-it");
 
@@ -50,21 +58,36 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
         Process gateway = gateway(db, port, DIR.resolve("gateway-0.log"));
         String base = "http://127.0.0.1:" + port;
         registerFarSlow(base, agents);
+        // The agent host's triage hands refunds over to its billing, which hands them back: both under their own
+        // names, which is how triage asks for billing.
+        register(base, "triage", agents + "/demo/triage");
+        register(base, "billing", agents + "/demo/billing");
 
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < TASKS; i++) {
             JsonNode task = task(send(base, message("delay:" + DELAY_MS, "far-slow", "reattach-" + UUID.randomUUID()), true));
             ids.add(task.path("id").asText());
         }
-        // Orchestrations too: parallel legs, and pipelines whose second step starts only after the first restart.
+        // Orchestrations of every strategy: parallel legs, pipelines whose second step starts only after the first
+        // restart, races and quorums whose losers are canceled, routes.
         List<String> orchestrations = new ArrayList<>();
-        for (String strategy : List.of("parallel", "sequential")) {
+        for (Map.Entry<String, List<String>> plan : PLANS.entrySet()) {
             for (int i = 0; i < ORCHESTRATIONS; i++) {
                 Map<String, Object> m = new java.util.LinkedHashMap<>(message("delay:" + DELAY_MS / 2, null,
-                        "reattach-" + strategy + "-" + UUID.randomUUID()));
-                m.put("metadata", Map.of(AGENT_KEY, Map.of("strategy", strategy, "agents", List.of("far-slow", "far-slow"))));
+                        "reattach-" + plan.getKey() + "-" + UUID.randomUUID()));
+                m.put("metadata", Map.of(AGENT_KEY, Map.of("strategy", plan.getKey(), "agents", plan.getValue())));
                 orchestrations.add(task(send(base, m, true)).path("id").asText());
             }
+        }
+        // Conversations handed from triage to billing and back, whose threads go on after the kills.
+        List<String> handoffs = new ArrayList<>();
+        List<String> threads = new ArrayList<>();
+        for (int i = 0; i < ORCHESTRATIONS; i++) {
+            String context = "reattach-handoff-" + UUID.randomUUID();
+            threads.add(context);
+            JsonNode refund = task(send(base, message("I need a refund for invoice " + i, "triage", context), false));
+            assertTrue(refund.toString().contains("handed the conversation back to triage"), refund.toString());
+            handoffs.add(refund.path("id").asText());
         }
         // A client follows the first task from its first event, across every kill.
         ConcurrentLinkedQueue<JsonNode> seen = new ConcurrentLinkedQueue<>();
@@ -88,8 +111,24 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
         int failed = 0;
         List<String> all = new ArrayList<>(ids);
         all.addAll(orchestrations);
+        // After the kills, each handed-over thread goes on with the agent that had it (triage, handed back to).
+        for (String context : threads) {
+            handoffs.add(task(send(base, message("thanks, and one more question", null, context), false)).path("id").asText());
+        }
+        Map<String, JsonNode> finished = new java.util.HashMap<>();
+        for (String id : handoffs) {
+            JsonNode task = awaitEnd(base, id);
+            finished.put(id, task);
+            if (state(task).equals("TASK_STATE_COMPLETED")) {
+                completed++;
+            } else {
+                failed++;
+                System.out.println("reattach: conversation task " + id + " ended " + task);
+            }
+        }
         for (String id : all) {
             JsonNode task = awaitEnd(base, id);
+            finished.put(id, task);
             if (state(task).equals("TASK_STATE_COMPLETED") && legsComplete(task, expected)) {
                 completed++;
             } else {
@@ -111,7 +150,9 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
         assertEquals(expected, String.join("", built.values()), "the artifact as the client built it across " + KILLS + " kills");
         assertEquals(1, finals, "one final state");
 
-        // In the store: each task's log, applied in order, builds the agent's artifact once, with one final state.
+        all.addAll(handoffs);
+        // In the store: each task's log, applied in order, builds the task's artifacts as they ended (each leg's
+        // the agent's whole text), once, with one final state.
         int duplicates = 0;
         int logged = 0;
         try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db.toAbsolutePath());
@@ -126,10 +167,9 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
                         ends += applyTo(text, JSON.readTree(rs.getString(1)));
                     }
                 }
-                // Each agent's artifact (one for a task, one per leg for an orchestration, beside its synthesis)
-                // built from the log is the agent's whole text.
-                boolean whole = !text.isEmpty() && text.entrySet().stream().filter(a -> !a.getKey().equals("synthesis"))
-                        .allMatch(a -> a.getValue().toString().equals(expected));
+                Map<String, String> replayed = new java.util.TreeMap<>();
+                text.forEach((k, v) -> replayed.put(k, v.toString()));
+                boolean whole = replayed.equals(artifactTexts(finished.get(id)));
                 if (!whole || ends != 1) {
                     duplicates++;
                     System.out.println("reattach: the log of task " + id + " builds " + text + " with " + ends + " final states");
@@ -137,9 +177,10 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
             }
         }
         int lost = all.size() - completed - failed;
-        System.out.printf("reattach: %d tasks (%d of one agent, %d orchestrations), %d kill -9 and restarts, %d events"
-                + " logged; lost %d, failed %d, tasks whose log repeats or misses an event %d%n", all.size(), TASKS,
-                orchestrations.size(), KILLS, logged, lost, failed, duplicates);
+        System.out.printf("reattach: %d tasks (%d of one agent, %d orchestrations of %s, %d of handed-over"
+                + " conversations), %d kill -9 and restarts, %d events logged; lost %d, failed %d, tasks whose log"
+                + " repeats or misses an event %d%n", all.size(), TASKS, orchestrations.size(), PLANS.keySet(),
+                handoffs.size(), KILLS, logged, lost, failed, duplicates);
         assertEquals(0, lost, "tasks lost");
         assertEquals(0, failed, "tasks failed because of the restarts, while their agent was up");
         assertEquals(0, duplicates, "tasks whose log repeats or misses an event");
@@ -219,9 +260,13 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
 
     /** Registers the agent host's slow demo agent with the gateway at {@code base}, as {@code far-slow}. */
     private void registerFarSlow(String base, String agents) throws Exception {
+        register(base, "far-slow", agents + "/demo/slow");
+    }
+
+    private void register(String base, String name, String url) throws Exception {
         HttpResponse<String> registered = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/agents"))
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"far-slow\",\"url\":\"" + agents + "/demo/slow\"}"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\",\"url\":\"" + url + "\"}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(201, registered.statusCode(), registered.body());
     }
@@ -241,25 +286,43 @@ class ReattachIT extends io.omniforge.support.PackagedServiceTest {
     }
 
     /**
-     * Whether every agent's artifact of a finished task reads {@code expected}: the task's one artifact, or each
-     * leg's beside an orchestration's synthesis (which it must have, once).
+     * Whether a finished task has what its agents made: a task of one agent its one artifact, reading
+     * {@code expected}; an orchestration one synthesis, and for each leg that completed (as many as its strategy
+     * needs) an artifact reading {@code expected}.
      */
     private static boolean legsComplete(JsonNode task, String expected) {
-        int synthesis = 0;
-        int agents = 0;
+        JsonNode entry = task.path("metadata").path(AGENT_KEY);
+        Map<String, String> texts = artifactTexts(task);
+        if (!entry.has("strategy")) {
+            return texts.size() == 1 && texts.values().iterator().next().equals(expected);
+        }
+        Map<Integer, String> legStates = new java.util.HashMap<>();
+        entry.path("legs").forEach(l -> legStates.put(l.path("index").asInt(), l.path("state").asText()));
+        int completed = 0;
+        for (Map.Entry<String, String> a : texts.entrySet()) {
+            if (a.getKey().equals("synthesis")) {
+                continue;
+            }
+            int index = Integer.parseInt(a.getKey().substring(a.getKey().indexOf('.') + 1, a.getKey().indexOf('/')));
+            if ("TASK_STATE_COMPLETED".equals(legStates.get(index))) {
+                if (!a.getValue().equals(expected)) {
+                    return false;
+                }
+                completed++;
+            }
+        }
+        return texts.containsKey("synthesis") && completed >= NEEDED.get(entry.path("strategy").asText());
+    }
+
+    /** Each artifact's text (its parts' texts together), by artifact id. */
+    private static Map<String, String> artifactTexts(JsonNode task) {
+        Map<String, String> texts = new java.util.TreeMap<>();
         for (JsonNode a : task.path("artifacts")) {
             StringBuilder text = new StringBuilder();
             a.path("parts").forEach(p -> text.append(p.path("text").asText("")));
-            if (a.path("artifactId").asText().equals("synthesis")) {
-                synthesis++;
-            } else if (text.toString().equals(expected)) {
-                agents++;
-            } else {
-                return false;
-            }
+            texts.put(a.path("artifactId").asText(), text.toString());
         }
-        boolean orchestration = task.path("metadata").path(AGENT_KEY).has("strategy");
-        return orchestration ? synthesis == 1 && agents == 2 : synthesis == 0 && agents == 1;
+        return texts;
     }
 
     /**
