@@ -404,11 +404,8 @@ public class OrchestrationManager {
         return work
                 .ifNoItem().after(plan.deadline()).recoverWithItem(() -> {
                     List<LegResult> done = run.finishedSnapshot();
-                    String why = "the deadline of " + plan.deadline() + " passed; agents still working were canceled";
-                    long ok = done.stream().filter(LegResult::ok).count();
-                    boolean partial = plan.policy() == FailurePolicy.BEST_EFFORT
-                            && ok >= (plan.strategy() == Strategy.QUORUM ? plan.quorum() : 1);
-                    return new Outcome(partial ? TaskState.TASK_STATE_COMPLETED : TaskState.TASK_STATE_FAILED, done, why, null);
+                    StrategyRules.Verdict v = StrategyRules.afterDeadline(plan, done);
+                    return new Outcome(v.state(), done, v.why(), null);
                 })
                 .onFailure(FailFast.class).recoverWithItem(f -> new Outcome(TaskState.TASK_STATE_FAILED,
                         run.finishedSnapshot(), f.getMessage(), null));
@@ -501,11 +498,8 @@ public class OrchestrationManager {
                 .invoke(r -> failFast(run, r))
                 .collect().asList()
                 .map(results -> {
-                    boolean any = results.stream().anyMatch(LegResult::ok);
-                    boolean all = results.stream().allMatch(LegResult::ok);
-                    return all || (any && run.plan.policy() == FailurePolicy.BEST_EFFORT)
-                            ? new Outcome(TaskState.TASK_STATE_COMPLETED, results, all ? null : failures(results), null)
-                            : new Outcome(TaskState.TASK_STATE_FAILED, results, failures(results), null);
+                    StrategyRules.Verdict v = StrategyRules.parallel(results, run.plan.policy());
+                    return new Outcome(v.state(), results, v.why(), null);
                 });
     }
 
@@ -513,10 +507,10 @@ public class OrchestrationManager {
         return legsOf(run, input)
                 .select().where(LegResult::ok)
                 .toUni()
-                .map(winner -> winner != null
-                        ? new Outcome(TaskState.TASK_STATE_COMPLETED, List.of(winner), null, null)
-                        : new Outcome(TaskState.TASK_STATE_FAILED, run.finishedSnapshot(),
-                                "no agent succeeded: " + failures(run.finishedSnapshot()), null));
+                .map(winner -> {
+                    StrategyRules.Verdict v = StrategyRules.race(winner, run.finishedSnapshot());
+                    return new Outcome(v.state(), winner != null ? List.of(winner) : run.finishedSnapshot(), v.why(), null);
+                });
     }
 
     private Uni<Outcome> quorum(Run run, Message input) {
@@ -525,9 +519,9 @@ public class OrchestrationManager {
         AtomicInteger failed = new AtomicInteger();
         return legsOf(run, input)
                 .invoke(r -> {
-                    if (!r.ok() && failed.incrementAndGet() > n - needed) {
+                    if (!r.ok() && StrategyRules.quorumLost(failed.incrementAndGet(), n, needed)) {
                         throw new FailFast("quorum of " + needed + " out of " + n + " cannot be reached: "
-                                + failures(run.finishedSnapshot()));
+                                + StrategyRules.failures(run.finishedSnapshot()));
                     }
                 })
                 .select().where(LegResult::ok)
@@ -562,7 +556,7 @@ public class OrchestrationManager {
     }
 
     private void failFast(Run run, LegResult r) {
-        if (!r.ok() && run.plan.policy() == FailurePolicy.FAIL_FAST) {
+        if (StrategyRules.endsAll(r, run.plan.policy())) {
             throw new FailFast(r.error() != null ? r.error() : "agent '" + r.agent() + "' failed");
         }
     }
@@ -575,10 +569,8 @@ public class OrchestrationManager {
         List<String> agents = run.plan.agents();
         if (index >= agents.size()) {
             List<LegResult> results = run.finishedSnapshot();
-            boolean any = results.stream().anyMatch(LegResult::ok);
-            String why = results.stream().allMatch(LegResult::ok) ? null : failures(results);
-            return Uni.createFrom().item(new Outcome(any ? TaskState.TASK_STATE_COMPLETED : TaskState.TASK_STATE_FAILED,
-                    results, why, null));
+            StrategyRules.Verdict v = StrategyRules.pipeline(results);
+            return Uni.createFrom().item(new Outcome(v.state(), results, v.why(), null));
         }
         return leg(run, index, agents.get(index), input, from, resume).onItem().transformToUni(r -> {
             if (r.interrupted()) {
@@ -595,12 +587,6 @@ public class OrchestrationManager {
         return new Message(UUID.randomUUID().toString(), null, null, Role.ROLE_USER, parts, null, null, null);
     }
 
-    private static String failures(List<LegResult> results) {
-        List<String> why = new ArrayList<>();
-        results.stream().filter(r -> !r.ok()).sorted(Comparator.comparingInt(LegResult::index))
-                .forEach(r -> why.add(r.error() != null ? r.error() : r.agent() + " failed"));
-        return why.isEmpty() ? "" : String.join("; ", why);
-    }
 
     // ------------------------------------------------------------------------------------ synthesis
 
@@ -642,8 +628,7 @@ public class OrchestrationManager {
                 toThread.add(new Message(UUID.randomUUID().toString(), sink.contextId(), sink.taskId(), Role.ROLE_AGENT,
                         parts, markAgent(null, run.plan.label()), null, null));
             }
-            TaskState end = outcome.state() == TaskState.TASK_STATE_COMPLETED && parts.isEmpty()
-                    ? TaskState.TASK_STATE_FAILED : outcome.state();
+            TaskState end = StrategyRules.end(outcome.state(), !parts.isEmpty());
             String summary = summary(run, synthesisFailure[0] == null ? outcome
                     : new Outcome(outcome.state(), outcome.results(), synthesisFailure[0], null), end);
             Message said = new Message(UUID.randomUUID().toString(), sink.contextId(), sink.taskId(), Role.ROLE_AGENT,
