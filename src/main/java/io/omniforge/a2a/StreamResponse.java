@@ -44,6 +44,20 @@ public record StreamResponse(
         return message != null || (s != null && s.endsStream());
     }
 
+    /** The id of the task this event is of, as its sender names it; null for a message of no task. */
+    public String taskId() {
+        if (task != null) {
+            return task.id();
+        }
+        if (statusUpdate != null) {
+            return statusUpdate.taskId();
+        }
+        if (artifactUpdate != null) {
+            return artifactUpdate.taskId();
+        }
+        return message.taskId();
+    }
+
     /** The state this event leaves the task in, when it says so. */
     public TaskState state() {
         if (task != null) {

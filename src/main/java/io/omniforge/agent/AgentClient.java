@@ -258,6 +258,18 @@ public class AgentClient {
     }
 
     /**
+     * The agent's answer to {@code request} as events: its stream when it streams, else its one answer (a Task or a
+     * Message) as the only event; recovered when it breaks ({@link #resilient}). What a task of one agent and an
+     * orchestration's leg both follow.
+     */
+    public Multi<StreamResponse> answer(AgentTarget target, SendMessageRequest request) {
+        Multi<StreamResponse> answer = target.streaming() ? sendStreamingMessage(target, request)
+                : sendMessage(target, request).toMulti()
+                        .map(r -> r.task() != null ? StreamResponse.of(r.task()) : StreamResponse.of(r.message()));
+        return resilient(target, answer);
+    }
+
+    /**
      * An agent's answer, recovered when it breaks: if the connection fails (or the stream ends) before the task
      * reached a final or interrupted state and the agent already named its task, the task is followed again with
      * SubscribeToTask (when the agent streams) and, failing that, read with GetTask. What cannot be recovered ends
@@ -383,8 +395,7 @@ public class AgentClient {
         }
 
         private void see(StreamResponse e) {
-            String id = e.task() != null ? e.task().id() : e.statusUpdate() != null ? e.statusUpdate().taskId()
-                    : e.artifactUpdate() != null ? e.artifactUpdate().taskId() : e.message().taskId();
+            String id = e.taskId();
             if (id != null) {
                 remote.compareAndSet(null, id);
             }

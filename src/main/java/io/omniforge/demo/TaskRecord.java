@@ -2,13 +2,11 @@ package io.omniforge.demo;
 
 import io.omniforge.a2a.A2aError;
 import io.omniforge.a2a.A2aException;
-import io.omniforge.a2a.Artifact;
 import io.omniforge.a2a.Message;
 import io.omniforge.a2a.Part;
 import io.omniforge.a2a.StreamEvent;
 import io.omniforge.a2a.StreamResponse;
 import io.omniforge.a2a.Task;
-import io.omniforge.a2a.TaskArtifactUpdateEvent;
 import io.omniforge.a2a.TaskState;
 import io.omniforge.a2a.TaskStatus;
 import io.omniforge.a2a.TaskStatusUpdateEvent;
@@ -193,7 +191,7 @@ final class TaskRecord {
             if (event.statusUpdate() != null) {
                 setStatus(event.statusUpdate().status());
             } else if (event.artifactUpdate() != null) {
-                mergeArtifact(event.artifactUpdate());
+                task = task.applying(event); // a new artifact, a replacement (same id), or parts appended
             } else {
                 stop = detachRun();
                 LOG.errorf("the %s agent emitted a Task or Message in the middle of task %s", agent, id);
@@ -261,29 +259,6 @@ final class TaskRecord {
             next = next.withHistory(history);
         }
         task = next;
-    }
-
-    /** Under the lock: a new artifact, a replacement (same id), or parts appended to an existing one. */
-    private void mergeArtifact(TaskArtifactUpdateEvent update) {
-        Artifact incoming = update.artifact();
-        List<Artifact> artifacts = new ArrayList<>(task.artifacts() == null ? List.of() : task.artifacts());
-        int at = -1;
-        for (int i = 0; i < artifacts.size(); i++) {
-            if (artifacts.get(i).artifactId().equals(incoming.artifactId())) {
-                at = i;
-                break;
-            }
-        }
-        if (at < 0) {
-            artifacts.add(incoming);
-        } else if (update.isAppend()) {
-            List<Part> parts = new ArrayList<>(artifacts.get(at).parts());
-            parts.addAll(incoming.parts());
-            artifacts.set(at, artifacts.get(at).withParts(parts));
-        } else {
-            artifacts.set(at, incoming);
-        }
-        task = task.withArtifacts(artifacts);
     }
 
     /** Under the lock: hands the event to every follower; the stream of each ends with the turn. */

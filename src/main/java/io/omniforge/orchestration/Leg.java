@@ -16,7 +16,6 @@ import io.omniforge.a2a.TaskStatusUpdateEvent;
 import io.omniforge.agent.AgentClient;
 import io.omniforge.agent.AgentException;
 import io.omniforge.agent.AgentRegistry;
-import io.omniforge.agent.AgentTarget;
 import io.omniforge.observability.Traced;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -100,7 +99,7 @@ final class Leg {
                 .onItem().transformToUni(target -> {
                     Message downstream = new Message(UUID.randomUUID().toString(), resumeContextId, resumeTaskId,
                             Role.ROLE_USER, input.parts(), null, null, null);
-                    return follow(() -> client.resilient(target, call(target, SendMessageRequest.of(downstream))));
+                    return follow(() -> client.answer(target, SendMessageRequest.of(downstream)));
                 }));
     }
 
@@ -120,14 +119,6 @@ final class Leg {
                 .ifNoItem().after(timeout).failWith(() -> new AgentException(AgentException.Kind.TIMEOUT, agent,
                         io.omniforge.a2a.A2aError.INTERNAL_ERROR, "agent '" + agent + "' did not finish within " + timeout, null))
                 .onFailure().recoverWithItem(this::failed);
-    }
-
-    private Multi<StreamResponse> call(AgentTarget target, SendMessageRequest request) {
-        if (target.streaming()) {
-            return client.sendStreamingMessage(target, request);
-        }
-        return client.sendMessage(target, request).toMulti()
-                .map(r -> r.task() != null ? StreamResponse.of(r.task()) : StreamResponse.of(r.message()));
     }
 
     /**
@@ -168,7 +159,7 @@ final class Leg {
     /** Events of the agent that came together: remembered, re-keyed onto the upstream task, emitted at once. */
     private Uni<Void> handle(List<StreamResponse> events) {
         if (canceledUnnamed) {
-            String named = events.stream().map(Leg::taskIdOf).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            String named = events.stream().map(StreamResponse::taskId).filter(java.util.Objects::nonNull).findFirst().orElse(null);
             if (named != null) {
                 canceledUnnamed = false;
                 stream.cancel();
@@ -276,13 +267,6 @@ final class Leg {
             seen = seen.applyingAll(pendingArtifacts);
             pendingArtifacts.clear();
         }
-    }
-
-    /** The agent's own task id that an event names, if any. */
-    private static String taskIdOf(StreamResponse e) {
-        return e.task() != null ? e.task().id() : e.message() != null ? e.message().taskId()
-                : e.statusUpdate() != null ? e.statusUpdate().taskId()
-                : e.artifactUpdate() != null ? e.artifactUpdate().taskId() : null;
     }
 
     private void remember(String taskId, String contextId) {

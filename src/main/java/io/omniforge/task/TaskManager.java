@@ -189,7 +189,7 @@ public class TaskManager implements A2aService {
                                 String remoteContext = thread.map(t -> t.stateMetadata().path("agents").path(h.to())
                                         .path("contextId")).filter(JsonNode::isTextual).map(JsonNode::asText).orElse(null);
                                 Message context = decision.context().withIds(remoteContext, null);
-                                run.switchTo(h.to(), h, call(target, SendMessageRequest.of(context)));
+                                run.switchTo(h.to(), h, client.answer(target, SendMessageRequest.of(context)));
                             }))
                             .replaceWithVoid()
                             .onFailure().call(f -> handoffs.fail(r.tenant(), task.contextId(), h, f.getMessage())
@@ -502,7 +502,7 @@ public class TaskManager implements A2aService {
         Message downstream = new Message(userMessage.messageId(), remoteContext, null, userMessage.role(),
                 handoff != null ? handoff.context().parts() : userMessage.parts(),
                 AgentMetadata.strip(HandoffRequest.strip(userMessage.metadata())), userMessage.extensions(), null);
-        Runnable callAgent = () -> run.follow(call(target, new SendMessageRequest(null, downstream,
+        Runnable callAgent = () -> run.follow(client.answer(target, new SendMessageRequest(null, downstream,
                 downstreamConfiguration(request), AgentMetadata.strip(request.metadata()))), limit);
         Uni<Void> stored = Uni.createFrom().completionStage(created).onFailure().invoke(run::creationFailed);
         if (notice == null) {
@@ -626,7 +626,7 @@ public class TaskManager implements A2aService {
                             Message downstream = new Message(userMessage.messageId(), record.remoteContextId(),
                                     record.remoteTaskId(), userMessage.role(), userMessage.parts(),
                                     AgentMetadata.strip(userMessage.metadata()), userMessage.extensions(), null);
-                            run.follow(call(target, new SendMessageRequest(null, downstream,
+                            run.follow(client.answer(target, new SendMessageRequest(null, downstream,
                                     downstreamConfiguration(request), AgentMetadata.strip(request.metadata()))),
                                     limit);
                             return new Started(run, now.task(), now.lastSeq());
@@ -671,12 +671,6 @@ public class TaskManager implements A2aService {
     }
 
     /** The agent's answer as a stream of events, whether it streams or not. */
-    private Multi<StreamResponse> call(AgentTarget target, SendMessageRequest request) {
-        Multi<StreamResponse> answer = target.streaming() ? client.sendStreamingMessage(target, request)
-                : client.sendMessage(target, request).toMulti()
-                        .map(r -> r.task() != null ? StreamResponse.of(r.task()) : StreamResponse.of(r.message()));
-        return client.resilient(target, answer);
-    }
 
     // ------------------------------------------------------------------------------ reading and cancelling
 

@@ -502,7 +502,7 @@ final class TaskRun {
             following = record.remoteTaskId();
             heldStatus = null; // whatever comes after a snapshot: the snapshot was not the agent's answer
             if (cancelPending) {
-                String remote = remoteTaskOf(event);
+                String remote = event.taskId();
                 if (remote != null) {
                     cancelPending = false;
                     downstream = null;
@@ -675,19 +675,6 @@ final class TaskRun {
         }
         return new Message(UUID.randomUUID().toString(), task.contextId(), task.id(), Role.ROLE_AGENT, parts,
                 AgentMetadata.mark(null, agent, Map.of()), null, null);
-    }
-
-    private static String remoteTaskOf(StreamResponse e) {
-        if (e.task() != null) {
-            return e.task().id();
-        }
-        if (e.statusUpdate() != null) {
-            return e.statusUpdate().taskId();
-        }
-        if (e.artifactUpdate() != null) {
-            return e.artifactUpdate().taskId();
-        }
-        return e.message().taskId();
     }
 
     private void agentFailed(Throwable f) {
