@@ -253,9 +253,6 @@ final class TaskRun {
                 .subscribe().with(v -> { }, e -> LOG.warnf("task %s: after it moved on elsewhere: %s", id(), e.getMessage()));
     }
 
-    /** Events after which a task's stored body is rewritten at the latest, while it is small (see TaskStore.update). */
-    static final int SNAPSHOT_EVERY = 256;
-
     /** Feeds the task from an agent's events, within the agent's own turn limit. */
     void follow(Multi<StreamResponse> events) {
         follow(events, owner.turnLimits().of(agent));
@@ -826,7 +823,7 @@ final class TaskRun {
             return Uni.createFrom().voidItem();
         }
         CompletableFuture<Void> committed;
-        List<StreamEvent> numbered = new ArrayList<>(events.size());
+        List<StreamEvent> numbered;
         // Serialized here, on the caller's thread and outside the lock, not on the store's one writer thread.
         List<String> json = new ArrayList<>(events.size());
         for (StreamResponse e : events) {
@@ -848,11 +845,9 @@ final class TaskRun {
             if (taskMetadata != null) {
                 task = task.withMetadata(taskMetadata);
             }
-            long seq = record.lastSeq();
             task = task.applyingAll(events);
-            for (int i = 0; i < events.size(); i++) {
-                numbered.add(new StreamEvent(++seq, events.get(i), json.get(i)));
-            }
+            numbered = TaskLog.number(record.lastSeq(), events, json);
+            long seq = record.lastSeq() + numbered.size();
             TaskRecord next = record.with(task, seq).withRemote(remoteTask, remoteContext);
             if (orchestration != null) {
                 next = next.withOrchestration(orchestration);
@@ -862,17 +857,12 @@ final class TaskRun {
             ends = task.status().state().endsStream();
             String thread = task.contextId();
             List<Message> toThread = new ArrayList<>(agentMessages);
-            if (ends && orchestration == null && record.orchestration() == null
-                    && agentMessages.stream().noneMatch(m -> agent.equals(agentOf(m)))) {
+            if (TaskLog.recordsAnswer(ends, orchestration != null || record.orchestration() != null,
+                    agentMessages.stream().anyMatch(m -> agent.equals(agentOf(m))))) {
                 toThread.add(answer(task, agent));
             }
-            // The stored body is rewritten when the task changes in a way its events do not say, when its state
-            // changes, and after SNAPSHOT_EVERY events or a quarter of the task's events, whichever is more; in
-            // between, readers apply the events after it. A long stream thus costs time in proportion to its
-            // length, not to its square.
-            boolean snapshot = ends || clientReply != null || taskMetadata != null
-                    || task.status().state() != before.status().state()
-                    || seq - snapshotSeq >= Math.max(SNAPSHOT_EVERY, seq / 4);
+            boolean snapshot = TaskLog.rewritesBody(ends, clientReply != null || taskMetadata != null,
+                    before.status().state(), task.status().state(), seq, snapshotSeq);
             if (snapshot) {
                 snapshotSeq = seq;
             }
