@@ -53,7 +53,8 @@ final class TaskRun {
     private int generation;
     private HandoffRequest pendingHandoff;
     private HandoffRecord handoff;
-    private boolean switching;
+    /** Where the run is in its life; changed under the lock, only through {@link #enter}. */
+    private RunPhase phase = RunPhase.RUNNING;
     /**
      * The task's log correlation, restored in the callbacks of its downstream events (they run elsewhere): with its
      * orchestration's id when it is one, and once a handoff switched it, with the new agent and the handoff's id.
@@ -74,11 +75,8 @@ final class TaskRun {
      * leaves without one (its writes failed, or another process wrote the task).
      */
     private final CompletableFuture<Boolean> turnEnded = new CompletableFuture<>();
-    private boolean cancelPending;
     /** Ends the current turn at its limit ({@link TurnLimits}); null between turns. */
     private Cancellable turnTimer;
-    /** This run writes nothing more: another process wrote the task, or the task's creation failed. */
-    private boolean moved;
     /**
      * The status of the snapshot of its task that the agent's answer last opened with (a Task for the task this run
      * already follows, see {@link #translate}): not a transition, and recorded only if the agent says nothing after
@@ -178,9 +176,11 @@ final class TaskRun {
         synchronized (this) {
             failure = new A2aException(A2aError.INTERNAL_ERROR, "task " + id() + " could not be stored: " + f.getMessage(),
                     Map.of("taskId", id()), f);
-            moved = true;
+            enter(RunPhase.Change.LEAVE);
             remote = record.remoteTaskId();
-            cancelPending = remote == null;
+            if (remote == null) {
+                enter(RunPhase.Change.CANCEL_UNNAMED);
+            }
         }
         endTurnTimer();
         owner.abandoned(this);
@@ -217,7 +217,7 @@ final class TaskRun {
      */
     void leave() {
         synchronized (this) {
-            moved = true;
+            enter(RunPhase.Change.LEAVE);
         }
         endTurnTimer();
         owner.abandoned(this);
@@ -233,10 +233,10 @@ final class TaskRun {
     private void moved(Throwable f) {
         String remote;
         synchronized (this) {
-            if (moved) {
+            if (!phase.writes()) {
                 return;
             }
-            moved = true;
+            enter(RunPhase.Change.LEAVE);
             remote = record.remoteTaskId();
         }
         LOG.infof("task %s: %s; this process stops following agent %s", id(), f.getMessage(), agent);
@@ -267,7 +267,7 @@ final class TaskRun {
         Map<String, String> correlation;
         synchronized (this) {
             g = ++generation;
-            switching = false;
+            enter(RunPhase.Change.FOLLOW);
             correlation = this.correlation;
         }
         Coalescer<StreamResponse> subscription = new Coalescer<>(Coalescer.AGENT_EVENTS,
@@ -304,7 +304,7 @@ final class TaskRun {
                 .with(v -> overrun(g, limit), f -> { });
         boolean over;
         synchronized (this) {
-            over = g != generation || moved || record.task().status().state().endsStream();
+            over = g != generation || !phase.writes() || record.task().status().state().endsStream();
             if (!over) {
                 turnTimer = timer;
             }
@@ -333,7 +333,7 @@ final class TaskRun {
     private void overrun(int g, TurnLimits.Limit limit) {
         String remote;
         synchronized (this) {
-            if (g != generation || moved || record.task().status().state().endsStream()) {
+            if (g != generation || !phase.writes() || record.task().status().state().endsStream()) {
                 return;
             }
             turnTimer = null;
@@ -388,7 +388,7 @@ final class TaskRun {
             }
             openingSeen = true;
             Message m = first.message();
-            if (m != null && record.lastSeq() == 1 && record.orchestration() == null && !cancelPending
+            if (m != null && record.lastSeq() == 1 && record.orchestration() == null && !phase.cancelsWhenNamed()
                     && HandoffRequest.in(first, owner.mapper()).isEmpty()) {
                 direct = m.withIds(record.task().contextId(), null).withMetadata(marked(m.metadata()));
                 return; // the answer once its turn is stored (see append)
@@ -407,7 +407,7 @@ final class TaskRun {
             return false;
         }
         synchronized (this) {
-            if (cancelPending || pendingHandoff != null
+            if (phase.cancelsWhenNamed() || pendingHandoff != null
                     || (handoff != null && handoff.state() == io.omniforge.handoff.HandoffState.ACCEPTED)) {
                 return false;
             }
@@ -438,7 +438,12 @@ final class TaskRun {
 
     /** Whether callbacks of the follow numbered {@code g} still speak for this task (not switched, not handing off). */
     private synchronized boolean current(int g) {
-        return g == generation && !switching;
+        return g == generation && phase.followsItsAgent();
+    }
+
+    /** Moves the run on (call it holding the lock): to the phase {@code change} leads to from where it is. */
+    private void enter(RunPhase.Change change) {
+        phase = phase.on(change);
     }
 
     /** The agent serving the task now. */
@@ -488,7 +493,7 @@ final class TaskRun {
      * then cancel that task at the agent and stop.
      */
     synchronized void cancelWhenKnown() {
-        cancelPending = true;
+        enter(RunPhase.Change.CANCEL_UNNAMED);
     }
 
     private Uni<Void> fromDownstream(StreamResponse event) {
@@ -498,10 +503,10 @@ final class TaskRun {
             current = record.task();
             following = record.remoteTaskId();
             heldStatus = null; // whatever comes after a snapshot: the snapshot was not the agent's answer
-            if (cancelPending) {
+            if (phase.cancelsWhenNamed()) {
                 String remote = event.taskId();
                 if (remote != null) {
-                    cancelPending = false;
+                    enter(RunPhase.Change.NAMED);
                     downstream = null;
                     return owner.cancelAtAgent(caller.tenant(), agent, remote).replaceWith(Uni.createFrom().failure(new StopFollowing()));
                 }
@@ -535,7 +540,7 @@ final class TaskRun {
                     }
                 }
                 if (held != null) {
-                    switching = true;
+                    enter(RunPhase.Change.HAND_OVER);
                 }
             }
         }
@@ -651,7 +656,7 @@ final class TaskRun {
         Message said = new Message(UUID.randomUUID().toString(), s.contextId(), s.taskId(), Role.ROLE_AGENT,
                 List.of(Part.text(note)), AgentMetadata.mark(null, agent, handoffMetadata), null, null);
         synchronized (this) {
-            switching = false;
+            enter(RunPhase.Change.STAY);
         }
         return append(List.of(StreamResponse.of(new TaskStatusUpdateEvent(s.taskId(), s.contextId(),
                 TaskStatus.of(s.status().state(), said), AgentMetadata.mark(s.metadata(), agent, handoffMetadata)))),
@@ -815,7 +820,7 @@ final class TaskRun {
             // task's next write, which follows at once, rather than in a commit of their own. Whoever needs them
             // before that (a cancel) reads them from this run.
             synchronized (this) {
-                if (!record.task().status().state().isTerminal() && !moved) {
+                if (!record.task().status().state().isTerminal() && phase.writes()) {
                     remoteContextUnsaved |= remoteContext != null && !remoteContext.equals(record.remoteContextId());
                     record = record.withRemote(remoteTask, remoteContext);
                 }
@@ -833,7 +838,7 @@ final class TaskRun {
         long previousSeq;
         Message answer;
         synchronized (this) {
-            if (record.task().status().state().isTerminal() || moved) {
+            if (record.task().status().state().isTerminal() || !phase.writes()) {
                 return Uni.createFrom().voidItem();
             }
             previousSeq = record.lastSeq();
