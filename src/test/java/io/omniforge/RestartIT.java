@@ -74,6 +74,13 @@ class RestartIT extends io.omniforge.support.PackagedServiceTest {
                     + "\"createdAt\":\"2026-01-01T00:00:00.000Z\",\"updatedAt\":\"2026-01-01T00:00:00.000Z\"}]}}");
             ps.setString(2, halfWay);
             assertEquals(1, ps.executeUpdate());
+            // ... and, in the same transaction as a crash would have left it, the handoff's row among those on
+            // their way, where the next start looks.
+            try (java.sql.PreparedStatement inFlight = c.prepareStatement("INSERT INTO handoffs_in_flight"
+                    + " (tenant, thread_id, handoff_id, task_id) VALUES ('default', ?, 'h-crash', NULL)")) {
+                inFlight.setString(1, halfWay);
+                assertEquals(1, inFlight.executeUpdate());
+            }
         }
 
         int port2 = freePort();

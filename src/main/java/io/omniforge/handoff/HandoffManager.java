@@ -23,6 +23,7 @@ import io.omniforge.thread.ThreadMessage;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -176,7 +177,7 @@ public class HandoffManager {
                     HandoffRecord active = decision.record().with(HandoffState.ACTIVE, null);
                     observe(tenant, threadId, active);
                     return db.write(c -> {
-                        threads.updateState(c, tenant, threadId, state -> {
+                        updateState(c, tenant, threadId, state -> {
                             update(state, active);
                             if (active.expectReturn() && active.from() != null) {
                                 stackNode(state).add(active.from());
@@ -215,7 +216,7 @@ public class HandoffManager {
      * redacted from it (only that field is written: the rest of the record may have moved on).
      */
     public void contextDelivered(Connection c, String tenant, String threadId, HandoffRecord delivered) throws SQLException {
-        threads.updateState(c, tenant, threadId, state -> {
+        updateState(c, tenant, threadId, state -> {
             handoffNode(state).remove("pendingContext");
             if (delivered.redactions() != null) {
                 historyNode(state).forEach(h -> {
@@ -233,7 +234,7 @@ public class HandoffManager {
         // Counted as a client's handoff is when it is decided; no audit line: handoff.accepted said it already.
         telemetry.handoff(HandoffState.ACTIVE.wire());
         return db.write(c -> {
-            ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
+            ConversationThread t = updateState(c, tenant, threadId, state -> {
                 update(state, accepted.with(HandoffState.ACTIVE, null));
                 if (accepted.expectReturn()) {
                     stackNode(state).add(accepted.from());
@@ -257,7 +258,7 @@ public class HandoffManager {
     public Uni<ConversationThread> fail(String tenant, String threadId, HandoffRecord handoff, String why) {
         observe(tenant, threadId, handoff.with(HandoffState.FAILED, why));
         return db.write(c -> {
-            ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
+            ConversationThread t = updateState(c, tenant, threadId, state -> {
                 update(state, handoff.with(HandoffState.FAILED, why));
                 ArrayNode stack = stackNode(state);
                 if (stack.size() > 0 && stack.get(stack.size() - 1).asText().equals(handoff.from()) && handoff.expectReturn()) {
@@ -278,7 +279,7 @@ public class HandoffManager {
         if (inFlight.isEmpty()) {
             return 0;
         }
-        threads.updateState(c, thread.tenant(), thread.id(), state -> {
+        updateState(c, thread.tenant(), thread.id(), state -> {
             inFlight.forEach(h -> update(state, h.with(HandoffState.FAILED, "rolled back: the orchestrator restarted during the handoff")));
             return state;
         });
@@ -289,7 +290,7 @@ public class HandoffManager {
     private Uni<ConversationThread> handBack(String tenant, String threadId, HandoffRecord back) {
         observe(tenant, threadId, back.with(HandoffState.RETURNED, null));
         return db.write(c -> {
-            ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
+            ConversationThread t = updateState(c, tenant, threadId, state -> {
                 ArrayNode stack = stackNode(state);
                 stack.remove(stack.size() - 1);
                 // The handoff that brought the conversation to the agent handing back is now returned.
@@ -346,7 +347,7 @@ public class HandoffManager {
     private Uni<ConversationThread> record(String tenant, String threadId, HandoffRecord record, String activeAgent) {
         observe(tenant, threadId, record);
         return db.write(c -> {
-            ConversationThread t = threads.updateState(c, tenant, threadId, state -> {
+            ConversationThread t = updateState(c, tenant, threadId, state -> {
                 update(state, record);
                 return state;
             });
@@ -508,6 +509,55 @@ public class HandoffManager {
                     .append(": ").append(m.message().text());
         }
         return sb.toString();
+    }
+
+    /**
+     * The thread's state changed by {@code change}, inside the caller's write, and its handoffs on their way
+     * (initiated or accepted) mirrored in {@code handoffs_in_flight} in the same transaction: where a start-up looks
+     * for those a crash caught half-way ({@link #threadsWithClientHandoffsInFlight}).
+     */
+    private ConversationThread updateState(Connection c, String tenant, String threadId,
+            java.util.function.UnaryOperator<ObjectNode> change) throws SQLException {
+        ConversationThread t = threads.updateState(c, tenant, threadId, change);
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM handoffs_in_flight WHERE tenant = ? AND thread_id = ?")) {
+            ps.setString(1, tenant);
+            ps.setString(2, threadId);
+            ps.executeUpdate();
+        }
+        List<HandoffRecord> inFlight = history(t).stream().filter(h -> h.state().inFlight()).toList();
+        if (!inFlight.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO handoffs_in_flight (tenant, thread_id, handoff_id, task_id) VALUES (?, ?, ?, ?)")) {
+                for (HandoffRecord h : inFlight) {
+                    ps.setString(1, tenant);
+                    ps.setString(2, threadId);
+                    ps.setString(3, h.id());
+                    ps.setString(4, h.taskId());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+        return t;
+    }
+
+    /**
+     * The threads with a handoff on its way that belongs to no task (a client's, between its decision and its
+     * activation), read by key from {@code handoffs_in_flight}: after a crash, those to roll back.
+     */
+    public Uni<List<ConversationThread>> threadsWithClientHandoffsInFlight() {
+        return db.read(c -> {
+            List<ConversationThread> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT DISTINCT tenant, thread_id FROM handoffs_in_flight WHERE task_id IS NULL")) {
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        threads.find(c, rs.getString(1), rs.getString(2)).ifPresent(out::add);
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     private void update(ObjectNode state, HandoffRecord record) {

@@ -23,11 +23,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.interceptor.Interceptor;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -207,17 +204,10 @@ class TaskRecovery {
      * are rolled back: the thread stays with the agent that had it.
      */
     private int rollBackClientHandoffs() {
-        List<ConversationThread> halfWay = new ArrayList<>();
-        for (String state : List.of("initiated", "accepted")) {
-            halfWay.addAll(threads.withStateContaining("\"state\":\"" + state + "\"").await().atMost(STORE_WAIT));
-        }
         int rolledBack = 0;
-        Set<String> seen = new HashSet<>();
-        for (ConversationThread t : halfWay) {
-            if (seen.add(t.tenant() + "/" + t.id())) {
-                rolledBack += db.write(c -> handoffs.rollBackInFlight(c, threads.find(c, t.tenant(), t.id()).orElse(t),
-                        taskId -> taskId == null)).await().atMost(STORE_WAIT);
-            }
+        for (ConversationThread t : handoffs.threadsWithClientHandoffsInFlight().await().atMost(STORE_WAIT)) {
+            rolledBack += db.write(c -> handoffs.rollBackInFlight(c, threads.find(c, t.tenant(), t.id()).orElse(t),
+                    taskId -> taskId == null)).await().atMost(STORE_WAIT);
         }
         return rolledBack;
     }

@@ -81,22 +81,6 @@ public class ThreadManager {
         });
     }
 
-    /** Threads whose state JSON contains {@code fragment} (for start-up checks; a scan, so not for requests). */
-    public Uni<List<ConversationThread>> withStateContaining(String fragment) {
-        return db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS + " FROM threads WHERE state_metadata LIKE ?")) {
-                ps.setString(1, "%" + fragment + "%");
-                List<ConversationThread> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(map(rs));
-                    }
-                }
-                return out;
-            }
-        });
-    }
-
     /** Appends a message to a thread (creating the thread if needed) and returns its sequence number. */
     public Uni<Long> appendMessage(String tenant, String threadId, Message message, String taskId, String agent) {
         return db.write(c -> appendMessage(c, tenant, threadId, message, taskId, agent));

@@ -25,6 +25,7 @@ import io.omniforge.store.Ids;
 import io.omniforge.stream.StreamRouter;
 import io.omniforge.support.ResumableAgents;
 import io.omniforge.support.Rpc;
+import io.omniforge.support.Sql;
 import io.omniforge.thread.ThreadManager;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -151,6 +152,42 @@ class ReattachTest {
         assertEquals("TASK_STATE_FAILED", task.path("status").path("state").asText(), task.toString());
         String why = task.path("status").path("message").path("parts").get(0).path("text").asText();
         assertTrue(why.contains("restarted before agent '" + ResumableAgents.STREAMING + "' named its task"), why);
+    }
+
+    @Test
+    void aTaskWhoseHandoffWasCaughtHalfWayFailsAndTheHandoffIsRolledBack() {
+        String remote = ResumableAgents.start("one");
+        String id = crashed(ResumableAgents.STREAMING, remote, "one");
+        String context = get(id).path("contextId").asText();
+        // As the crash left it: the handoff accepted in the thread's state, and among the handoffs on their way.
+        Sql.execute(db, "UPDATE threads SET state_metadata = '{\"handoff\":{\"stack\":[],\"history\":[{\"id\":"
+                + "\"h-half\",\"from\":\"" + ResumableAgents.STREAMING + "\",\"to\":\"echo\",\"reason\":\"r\","
+                + "\"requestedBy\":\"" + ResumableAgents.STREAMING + "\",\"state\":\"accepted\",\"depth\":1,"
+                + "\"expectReturn\":false,\"taskId\":\"" + id + "\",\"createdAt\":\"2026-01-01T00:00:00.000Z\","
+                + "\"updatedAt\":\"2026-01-01T00:00:00.000Z\"}]}}' WHERE id = '" + context + "'");
+        Sql.execute(db, "INSERT INTO handoffs_in_flight (tenant, thread_id, handoff_id, task_id) VALUES ('default', '"
+                + context + "', 'h-half', '" + id + "')");
+
+        recovery.atStart(null);
+        JsonNode task = finalTask(id);
+        assertEquals("TASK_STATE_FAILED", task.path("status").path("state").asText(), task.toString());
+        String why = task.path("status").path("message").path("parts").get(0).path("text").asText();
+        assertTrue(why.contains("during the handoff of this task from " + ResumableAgents.STREAMING + " to echo, which"
+                + " was rolled back"), why);
+        JsonNode handoff = given().get("/api/v1/threads/" + context + "/handoffs").then().statusCode(200).extract()
+                .as(JsonNode.class).get(0);
+        assertEquals("failed", handoff.path("state").asText(), handoff.toString());
+        assertTrue(handoff.path("detail").asText().contains("rolled back"), handoff.toString());
+        assertEquals(0L, (long) db.read(c -> {
+            try (java.sql.PreparedStatement ps = c.prepareStatement(
+                    "SELECT COUNT(*) FROM handoffs_in_flight WHERE thread_id = ?")) {
+                ps.setString(1, context);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        }).await().atMost(Duration.ofSeconds(10)), "a handoff rolled back is no longer on its way");
     }
 
     @Test
