@@ -29,7 +29,6 @@ import io.omniforge.agent.AgentTarget;
 import io.omniforge.handoff.HandoffManager;
 import io.omniforge.handoff.HandoffRecord;
 import io.omniforge.handoff.HandoffRequest;
-import io.omniforge.handoff.HandoffState;
 import io.omniforge.orchestration.LegRecord;
 import io.omniforge.orchestration.OrchestrationManager;
 import io.omniforge.orchestration.OrchestrationState;
@@ -81,6 +80,7 @@ public class TaskManager implements A2aService {
     private final Db db;
     private final GatewayConfig config;
     private final GatewayCard card;
+    private final TaskHandoff handover;
     private final ObjectMapper mapper;
     private final Optional<String> entryAgent;
     private final OrchestrationManager orchestration;
@@ -93,7 +93,7 @@ public class TaskManager implements A2aService {
     private volatile boolean draining;
 
     public TaskManager(AgentRegistry registry, AgentClient client, TaskStore store, ThreadManager threads,
-            StreamRouter router, Db db, GatewayConfig config, GatewayCard card, ObjectMapper mapper,
+            StreamRouter router, Db db, GatewayConfig config, GatewayCard card, TaskHandoff handover, ObjectMapper mapper,
             OrchestrationManager orchestration, HandoffManager handoffs,
             @ConfigProperty(name = "omniforge.entry-agent") Optional<String> entryAgent,
             Telemetry telemetry, AccessPolicy policy,
@@ -110,6 +110,7 @@ public class TaskManager implements A2aService {
         this.db = db;
         this.config = config;
         this.card = card;
+        this.handover = handover;
         this.mapper = mapper;
         this.entryAgent = entryAgent;
         this.telemetry = telemetry;
@@ -152,80 +153,9 @@ public class TaskManager implements A2aService {
         return mapper;
     }
 
-    /**
-     * The agent serving {@code run} asks to hand the conversation over; its final status is held until the
-     * decision. Refused: the task ends with its agent, and its status says why. A handback: the task ends, and the
-     * thread goes back to the agent that handed off. Accepted: the same task goes on with the target, which gets
-     * the context the handoff built; the client sees a status update naming the new agent, then its events.
-     */
+    /** The agent serving {@code run} asks to hand the conversation over ({@link TaskHandoff}). */
     Uni<Void> handOff(TaskRun run, HandoffRequest request, StreamResponse held) {
-        TaskRecord r = run.record();
-        Task task = r.task();
-        Message userMessage = lastUserMessage(task);
-        String from = run.agent();
-        return handoffs.decide(run.caller(), task.contextId(), task.id(), from, request, from, userMessage)
-                .onItem().transformToUni(decision -> {
-                    HandoffRecord h = decision.record();
-                    Map<String, Object> meta = Map.of("handoff", handoffMetadata(h));
-                    if (!decision.accepted()) {
-                        return run.finishWith(held, from + " asked to hand the conversation to "
-                                + (h.to() == null ? "another agent" : h.to()) + ", which was refused: " + h.detail()
-                                + "; the conversation stays with " + from, meta);
-                    }
-                    if (decision.handBack()) {
-                        return run.finishWith(held, from + " handed the conversation back to " + h.to()
-                                + (h.reason() != null ? ": " + h.reason() : ""), meta);
-                    }
-                    StreamResponse handedOver = StreamResponse.of(new TaskStatusUpdateEvent(task.id(), task.contextId(),
-                            TaskStatus.of(TaskState.TASK_STATE_WORKING, new Message(UUID.randomUUID().toString(),
-                                    task.contextId(), task.id(), io.omniforge.a2a.Role.ROLE_AGENT,
-                                    List.of(io.omniforge.a2a.Part.text(from + " handed the conversation to " + h.to()
-                                            + (h.reason() != null ? ": " + h.reason() : ""))),
-                                    AgentMetadata.mark(null, h.to(), meta), null, null)),
-                            AgentMetadata.mark(null, h.to(), meta)));
-                    return run.append(List.of(handedOver), null, null, List.of(TaskRun.answer(task, from)))
-                            .chain(() -> threads.get(r.tenant(), task.contextId()))
-                            .chain(thread -> registry.target(run.caller(), h.to()).invoke(target -> {
-                                String remoteContext = thread.map(t -> t.stateMetadata().path("agents").path(h.to())
-                                        .path("contextId")).filter(JsonNode::isTextual).map(JsonNode::asText).orElse(null);
-                                Message context = decision.context().withIds(remoteContext, null);
-                                run.switchTo(h.to(), h, client.answer(target, SendMessageRequest.of(context)));
-                            }))
-                            .replaceWithVoid()
-                            .onFailure().call(f -> handoffs.fail(r.tenant(), task.contextId(), h, f.getMessage())
-                                    .onItem().transformToUni(t -> run.finishWith(held, "the handoff to " + h.to()
-                                            + " failed: " + f.getMessage() + "; the conversation stays with " + from,
-                                            Map.of("handoff", handoffMetadata(h.with(HandoffState.FAILED, f.getMessage())))))
-                                    .onFailure().recoverWithNull());
-                });
-    }
-
-    private static Map<String, Object> handoffMetadata(HandoffRecord h) {
-        Map<String, Object> m = new java.util.LinkedHashMap<>();
-        m.put("id", h.id());
-        if (h.from() != null) {
-            m.put("from", h.from());
-        }
-        if (h.to() != null) {
-            m.put("to", h.to());
-        }
-        m.put("state", h.state().wire());
-        if (h.detail() != null) {
-            m.put("detail", h.detail());
-        }
-        return m;
-    }
-
-    private static Message lastUserMessage(Task task) {
-        if (task.history() == null) {
-            return null;
-        }
-        for (int i = task.history().size() - 1; i >= 0; i--) {
-            if (task.history().get(i).role() == io.omniforge.a2a.Role.ROLE_USER) {
-                return task.history().get(i);
-            }
-        }
-        return null;
+        return handover.handOff(run, request, held);
     }
 
     /**
