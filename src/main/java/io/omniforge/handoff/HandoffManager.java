@@ -1,9 +1,6 @@
 package io.omniforge.handoff;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.omniforge.a2a.AgentCard;
 import io.omniforge.a2a.HandoffCapability;
 import io.omniforge.a2a.Message;
@@ -88,9 +85,7 @@ public class HandoffManager {
     }
 
     public List<HandoffRecord> history(ConversationThread thread) {
-        List<HandoffRecord> out = new ArrayList<>();
-        thread.stateMetadata().path("handoff").path("history").forEach(n -> out.add(mapper.convertValue(n, HandoffRecord.class)));
-        return out;
+        return ThreadHandoffs.of(thread.stateMetadata(), mapper).history();
     }
 
     /**
@@ -102,7 +97,7 @@ public class HandoffManager {
             String requestedBy, Message userMessage) {
         String tenant = caller.tenant();
         return threads.getOrCreate(tenant, threadId).onItem().transformToUni(thread -> {
-            List<String> stack = stack(thread.stateMetadata());
+            List<String> stack = ThreadHandoffs.of(thread.stateMetadata(), mapper).stack();
             String to = request.handBack() || (request.to() != null && !stack.isEmpty() && request.to().equals(stack.get(stack.size() - 1)))
                     ? (stack.isEmpty() ? null : stack.get(stack.size() - 1)) : request.to();
             boolean back = to != null && !stack.isEmpty() && to.equals(stack.get(stack.size() - 1));
@@ -177,15 +172,12 @@ public class HandoffManager {
                     HandoffRecord active = decision.record().with(HandoffState.ACTIVE, null);
                     observe(tenant, threadId, active);
                     return db.write(c -> {
-                        updateState(c, tenant, threadId, state -> {
-                            update(state, active);
+                        updateHandoffs(c, tenant, threadId, h -> {
+                            ThreadHandoffs next = h.with(active);
                             if (active.expectReturn() && active.from() != null) {
-                                stackNode(state).add(active.from());
+                                next = next.pushing(active.from());
                             }
-                            if (message == null) {
-                                handoffNode(state).put("pendingContext", active.id());
-                            }
-                            return state;
+                            return message == null ? next.owing(active.id()) : next;
                         });
                         threads.setActiveAgent(c, tenant, threadId, active.to());
                         return new Decision(active, decision.context());
@@ -198,7 +190,7 @@ public class HandoffManager {
      * record and what the sanitizer redacted from it: empty when the thread owes none (or not to this agent).
      */
     public Uni<Decision> pendingContext(String tenant, ConversationThread thread, String agent, Message message) {
-        String id = thread.stateMetadata().path("handoff").path("pendingContext").asText(null);
+        String id = ThreadHandoffs.of(thread.stateMetadata(), mapper).pendingContext();
         if (id == null) {
             return Uni.createFrom().nullItem();
         }
@@ -216,16 +208,10 @@ public class HandoffManager {
      * redacted from it (only that field is written: the rest of the record may have moved on).
      */
     public void contextDelivered(Connection c, String tenant, String threadId, HandoffRecord delivered) throws SQLException {
-        updateState(c, tenant, threadId, state -> {
-            handoffNode(state).remove("pendingContext");
-            if (delivered.redactions() != null) {
-                historyNode(state).forEach(h -> {
-                    if (delivered.id().equals(h.path("id").asText())) {
-                        ((ObjectNode) h).set("redactions", mapper.valueToTree(delivered.redactions()));
-                    }
-                });
-            }
-            return state;
+        updateHandoffs(c, tenant, threadId, h -> {
+            ThreadHandoffs next = h.owing(null);
+            return delivered.redactions() == null ? next
+                    : next.changing(delivered.id(), r -> r.withRedactions(delivered.redactions()));
         });
     }
 
@@ -234,12 +220,9 @@ public class HandoffManager {
         // Counted as a client's handoff is when it is decided; no audit line: handoff.accepted said it already.
         telemetry.handoff(HandoffState.ACTIVE.wire());
         return db.write(c -> {
-            ConversationThread t = updateState(c, tenant, threadId, state -> {
-                update(state, accepted.with(HandoffState.ACTIVE, null));
-                if (accepted.expectReturn()) {
-                    stackNode(state).add(accepted.from());
-                }
-                return state;
+            ConversationThread t = updateHandoffs(c, tenant, threadId, h -> {
+                ThreadHandoffs next = h.with(accepted.with(HandoffState.ACTIVE, null));
+                return accepted.expectReturn() ? next.pushing(accepted.from()) : next;
             });
             threads.setActiveAgent(c, tenant, threadId, accepted.to());
             return t;
@@ -258,13 +241,10 @@ public class HandoffManager {
     public Uni<ConversationThread> fail(String tenant, String threadId, HandoffRecord handoff, String why) {
         observe(tenant, threadId, handoff.with(HandoffState.FAILED, why));
         return db.write(c -> {
-            ConversationThread t = updateState(c, tenant, threadId, state -> {
-                update(state, handoff.with(HandoffState.FAILED, why));
-                ArrayNode stack = stackNode(state);
-                if (stack.size() > 0 && stack.get(stack.size() - 1).asText().equals(handoff.from()) && handoff.expectReturn()) {
-                    stack.remove(stack.size() - 1);
-                }
-                return state;
+            ConversationThread t = updateHandoffs(c, tenant, threadId, h -> {
+                ThreadHandoffs next = h.with(handoff.with(HandoffState.FAILED, why));
+                return handoff.expectReturn() && next.next().filter(handoff.from()::equals).isPresent()
+                        ? next.popping() : next;
             });
             threads.setActiveAgent(c, tenant, threadId, handoff.from());
             return t;
@@ -279,9 +259,12 @@ public class HandoffManager {
         if (inFlight.isEmpty()) {
             return 0;
         }
-        updateState(c, thread.tenant(), thread.id(), state -> {
-            inFlight.forEach(h -> update(state, h.with(HandoffState.FAILED, "rolled back: the orchestrator restarted during the handoff")));
-            return state;
+        updateHandoffs(c, thread.tenant(), thread.id(), h -> {
+            ThreadHandoffs next = h;
+            for (HandoffRecord r : inFlight) {
+                next = next.with(r.with(HandoffState.FAILED, "rolled back: the orchestrator restarted during the handoff"));
+            }
+            return next;
         });
         threads.setActiveAgent(c, thread.tenant(), thread.id(), inFlight.get(0).from());
         return inFlight.size();
@@ -290,22 +273,18 @@ public class HandoffManager {
     private Uni<ConversationThread> handBack(String tenant, String threadId, HandoffRecord back) {
         observe(tenant, threadId, back.with(HandoffState.RETURNED, null));
         return db.write(c -> {
-            ConversationThread t = updateState(c, tenant, threadId, state -> {
-                ArrayNode stack = stackNode(state);
-                stack.remove(stack.size() - 1);
+            ConversationThread t = updateHandoffs(c, tenant, threadId, h -> {
+                ThreadHandoffs next = h.popping();
                 // The handoff that brought the conversation to the agent handing back is now returned.
-                ArrayNode history = historyNode(state);
+                List<HandoffRecord> history = next.history();
                 for (int i = history.size() - 1; i >= 0; i--) {
-                    JsonNode h = history.get(i);
-                    if (HandoffState.ACTIVE.wire().equals(h.path("state").asText()) && back.from().equals(h.path("to").asText())
-                            && back.to().equals(h.path("from").asText())) {
-                        ((ObjectNode) h).put("state", HandoffState.RETURNED.wire())
-                                .put("updatedAt", io.omniforge.a2a.A2aJson.format(Instant.now()));
+                    HandoffRecord r = history.get(i);
+                    if (r.state() == HandoffState.ACTIVE && back.from().equals(r.to()) && back.to().equals(r.from())) {
+                        next = next.with(r.with(HandoffState.RETURNED, null));
                         break;
                     }
                 }
-                history.add(mapper.valueToTree(back.with(HandoffState.RETURNED, null)));
-                return state;
+                return next.with(back.with(HandoffState.RETURNED, null));
             });
             threads.setActiveAgent(c, tenant, threadId, back.to());
             return t;
@@ -347,10 +326,7 @@ public class HandoffManager {
     private Uni<ConversationThread> record(String tenant, String threadId, HandoffRecord record, String activeAgent) {
         observe(tenant, threadId, record);
         return db.write(c -> {
-            ConversationThread t = updateState(c, tenant, threadId, state -> {
-                update(state, record);
-                return state;
-            });
+            ConversationThread t = updateHandoffs(c, tenant, threadId, h -> h.with(record));
             if (activeAgent != null) {
                 threads.setActiveAgent(c, tenant, threadId, activeAgent);
             }
@@ -512,19 +488,20 @@ public class HandoffManager {
     }
 
     /**
-     * The thread's state changed by {@code change}, inside the caller's write, and its handoffs on their way
+     * The thread's handoffs changed by {@code change}, inside the caller's write, and those on their way
      * (initiated or accepted) mirrored in {@code handoffs_in_flight} in the same transaction: where a start-up looks
      * for those a crash caught half-way ({@link #threadsWithClientHandoffsInFlight}).
      */
-    private ConversationThread updateState(Connection c, String tenant, String threadId,
-            java.util.function.UnaryOperator<ObjectNode> change) throws SQLException {
-        ConversationThread t = threads.updateState(c, tenant, threadId, change);
+    private ConversationThread updateHandoffs(Connection c, String tenant, String threadId,
+            java.util.function.UnaryOperator<ThreadHandoffs> change) throws SQLException {
+        ConversationThread t = threads.updateState(c, tenant, threadId,
+                state -> change.apply(ThreadHandoffs.of(state, mapper)).into(state, mapper));
         try (PreparedStatement ps = c.prepareStatement("DELETE FROM handoffs_in_flight WHERE tenant = ? AND thread_id = ?")) {
             ps.setString(1, tenant);
             ps.setString(2, threadId);
             ps.executeUpdate();
         }
-        List<HandoffRecord> inFlight = history(t).stream().filter(h -> h.state().inFlight()).toList();
+        List<HandoffRecord> inFlight = ThreadHandoffs.of(t.stateMetadata(), mapper).inFlight();
         if (!inFlight.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(
                     "INSERT INTO handoffs_in_flight (tenant, thread_id, handoff_id, task_id) VALUES (?, ?, ?, ?)")) {
@@ -558,36 +535,5 @@ public class HandoffManager {
             }
             return out;
         });
-    }
-
-    private void update(ObjectNode state, HandoffRecord record) {
-        ArrayNode history = historyNode(state);
-        for (int i = 0; i < history.size(); i++) {
-            if (record.id().equals(history.get(i).path("id").asText())) {
-                history.set(i, mapper.valueToTree(record));
-                return;
-            }
-        }
-        history.add(mapper.valueToTree(record));
-    }
-
-    private static ObjectNode handoffNode(ObjectNode state) {
-        return state.has("handoff") && state.get("handoff").isObject() ? (ObjectNode) state.get("handoff") : state.putObject("handoff");
-    }
-
-    private static ArrayNode historyNode(ObjectNode state) {
-        ObjectNode h = handoffNode(state);
-        return h.has("history") && h.get("history").isArray() ? (ArrayNode) h.get("history") : h.putArray("history");
-    }
-
-    private static ArrayNode stackNode(ObjectNode state) {
-        ObjectNode h = handoffNode(state);
-        return h.has("stack") && h.get("stack").isArray() ? (ArrayNode) h.get("stack") : h.putArray("stack");
-    }
-
-    private static List<String> stack(ObjectNode state) {
-        List<String> out = new ArrayList<>();
-        state.path("handoff").path("stack").forEach(n -> out.add(n.asText()));
-        return out;
     }
 }
