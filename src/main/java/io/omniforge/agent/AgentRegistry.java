@@ -233,6 +233,21 @@ public class AgentRegistry {
         });
     }
 
+    /**
+     * Best effort: asks {@code agent} to cancel its task {@code taskId}, for {@code caller}, as a child of
+     * {@code span} when there is one (an orchestration's). A refusal or a failure is logged, never raised: whoever
+     * no longer wants the task is done with it either way. The one way a task, a leg or a recovery cancels at an agent.
+     */
+    public Uni<Void> cancelQuietly(Caller caller, String agent, String taskId, io.omniforge.observability.Traced span) {
+        return target(caller, agent)
+                .onItem().transformToUni(t -> span == null ? client.cancelTask(t, taskId)
+                        : span.withinUni(() -> client.cancelTask(t, taskId)))
+                .replaceWithVoid()
+                .onFailure(io.omniforge.a2a.A2aException.class::isInstance).invoke(f -> LOG.infof(
+                        "agent %s did not cancel its task %s: %s", agent, taskId, f.getMessage()))
+                .onFailure(io.omniforge.a2a.A2aException.class::isInstance).recoverWithNull();
+    }
+
     /** What a call to the agent carries: nothing of the caller's unless the agent is configured for it. */
     private Map<String, String> headers(Entry entry, Caller caller) {
         if (entry.source == AgentInfo.Source.FLOW || entry.source == AgentInfo.Source.DEMO) {

@@ -333,11 +333,6 @@ final class Leg {
     }
 
     private Uni<Void> cancelAt(String remote) {
-        return registry.target(sink.caller(), agent)
-                .onItem().transformToUni(t -> span.withinUni(() -> client.cancelTask(t, remote)))
-                .replaceWithVoid()
-                .onFailure(A2aException.class::isInstance).invoke(f -> LOG.debugf("agent %s did not cancel %s: %s",
-                        agent, remote, f.getMessage()))
-                .onFailure(A2aException.class::isInstance).recoverWithNull();
+        return registry.cancelQuietly(sink.caller(), agent, remote, span);
     }
 }

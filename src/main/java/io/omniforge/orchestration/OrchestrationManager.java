@@ -547,12 +547,7 @@ public class OrchestrationManager {
 
     /** Best effort: the agent's task is canceled (a question nobody will answer); a failure is only logged. */
     private Uni<Void> cancelAtAgent(Run run, String agent, String remoteTaskId) {
-        return registry.target(run.sink.caller(), agent)
-                .onItem().transformToUni(t -> run.span.withinUni(() -> client.cancelTask(t, remoteTaskId)))
-                .replaceWithVoid()
-                .onFailure(A2aException.class::isInstance).invoke(f -> LOG.debugf("agent %s did not cancel %s: %s",
-                        agent, remoteTaskId, f.getMessage()))
-                .onFailure(A2aException.class::isInstance).recoverWithNull();
+        return registry.cancelQuietly(run.sink.caller(), agent, remoteTaskId, run.span);
     }
 
     private void failFast(Run run, LegResult r) {

@@ -213,12 +213,7 @@ public class TaskManager implements A2aService {
      * service does it for the tenant (whoever may cancel the task may stop what it started).
      */
     Uni<Void> cancelAtAgent(String tenant, String agent, String remoteTaskId) {
-        return registry.target(Caller.system(tenant), agent)
-                .onItem().transformToUni(t -> client.cancelTask(t, remoteTaskId))
-                .onFailure(A2aException.class::isInstance).invoke(f -> LOG.infof(
-                        "agent %s did not cancel its task %s: %s", agent, remoteTaskId, f.getMessage()))
-                .onFailure(A2aException.class::isInstance).recoverWithNull()
-                .replaceWithVoid();
+        return registry.cancelQuietly(Caller.system(tenant), agent, remoteTaskId, null);
     }
 
     /**
