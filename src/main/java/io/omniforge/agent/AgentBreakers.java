@@ -30,10 +30,16 @@ final class AgentBreakers {
     private final AgentConfig.Breaker config;
     private final CircuitBreakerMaintenance maintenance;
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
+    private final java.util.Set<String> registered = ConcurrentHashMap.newKeySet();
 
-    AgentBreakers(AgentConfig.Breaker config, CircuitBreakerMaintenance maintenance) {
+    /** Told of each agent's breaker when it is made (the agent's first call): its metric reads it from then on. */
+    private final java.util.function.BiConsumer<String, Supplier<String>> made;
+
+    AgentBreakers(AgentConfig.Breaker config, CircuitBreakerMaintenance maintenance,
+            java.util.function.BiConsumer<String, Supplier<String>> made) {
         this.config = config;
         this.maintenance = maintenance;
+        this.made = made;
     }
 
     private static String name(String agent) {
@@ -41,7 +47,11 @@ final class AgentBreakers {
     }
 
     private Guard guard(String agent) {
-        return guards.computeIfAbsent(agent, a -> Guard.create().withDescription("calls to agent " + a)
+        Guard known = guards.get(agent);
+        if (known != null) {
+            return known;
+        }
+        Guard guard = guards.computeIfAbsent(agent, a -> Guard.create().withDescription("calls to agent " + a)
                 .withCircuitBreaker()
                 .name(name(a))
                 .requestVolumeThreshold(config.requestVolumeThreshold())
@@ -52,6 +62,10 @@ final class AgentBreakers {
                 .onStateChange(state -> LOG.infof("agent %s: circuit breaker %s", a, state))
                 .done()
                 .build());
+        if (registered.add(agent)) {
+            made.accept(agent, () -> state(agent));
+        }
+        return guard;
     }
 
     /** Failures that say the agent is down; an A2A error it answered, or a call not made, say nothing of it. */

@@ -74,7 +74,7 @@ public class AgentClient {
     public AgentClient(Vertx vertx, ObjectMapper mapper, AgentConfig config, AgentsConfig agents, Telemetry telemetry,
             io.smallrye.faulttolerance.api.CircuitBreakerMaintenance breakerMaintenance) {
         this.limits = new AgentLimits(config, agents);
-        this.breakers = new AgentBreakers(config.breaker(), breakerMaintenance);
+        this.breakers = new AgentBreakers(config.breaker(), breakerMaintenance, telemetry::agentBreaker);
         this.mapper = mapper;
         this.config = config;
         this.telemetry = telemetry;

@@ -33,6 +33,8 @@ public class Telemetry {
 
     /** Timer: every downstream call (JSON-RPC call, stream to its end, card fetch); tags agent, method, outcome. */
     public static final String AGENT_CALLS = "omniforge.agent.calls";
+    /** Gauge: an agent's circuit breaker, 0 closed, 1 half-open, 2 open; tag agent. */
+    public static final String AGENT_BREAKER = "omniforge.agent.breaker.state";
     /** Gauge: SSE streams open now; tag path (the JSON-RPC path that serves them). */
     public static final String SSE_STREAMS_OPEN = "omniforge.sse.streams.open";
     /** Counter: upstream tasks that reached a terminal state; tags agent, outcome. */
@@ -179,6 +181,19 @@ public class Telemetry {
                     : Map.of("agent", call.agent(), "method", call.method(), "outcome", outcome, "code", code);
             audit.record(AuditEvent.AGENT_CALL_FAILED, fields);
         }
+    }
+
+    /**
+     * Gauge {@value #AGENT_BREAKER} of {@code agent}'s circuit breaker, read from {@code state} at each scrape: 0
+     * closed, 1 half-open, 2 open. Registered once per agent, with the breaker (its first call).
+     */
+    public void agentBreaker(String agent, java.util.function.Supplier<String> state) {
+        io.micrometer.core.instrument.Gauge.builder(AGENT_BREAKER, () -> switch (state.get()) {
+            case "OPEN" -> 2;
+            case "HALF_OPEN" -> 1;
+            default -> 0;
+        }).tag("agent", agent).description("circuit breaker of the agent: 0 closed, 1 half-open, 2 open")
+                .register(registry);
     }
 
     /**

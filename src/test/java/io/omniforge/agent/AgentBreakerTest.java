@@ -74,6 +74,8 @@ class AgentBreakerTest {
         assertTrue(open.getMessage().contains("agent 'flaky-host' was not called: its circuit breaker is open"),
                 open.getMessage());
         assertEquals("OPEN", client.breakerState("flaky-host"));
+        assertEquals(2.0, io.omniforge.observability.Metrics.value(io.omniforge.observability.Metrics.scrape(),
+                "omniforge_agent_breaker_state", java.util.Map.of("agent", "flaky-host")), "the metric says open");
 
         // The agent is back (same name, now answering): after the delay a probe goes through and closes the breaker.
         AgentTarget back = at("flaky-host", "http://127.0.0.1:" + RestAssured.port + "/demo/echo/a2a");
@@ -81,6 +83,8 @@ class AgentBreakerTest {
         client.call(back, A2aMethod.SEND_MESSAGE, SendMessageRequest.of(Message.user("m-probe", "probe")),
                 SendMessageResponse.class).await().atMost(WAIT);
         assertEquals("CLOSED", client.breakerState("flaky-host"));
+        assertEquals(0.0, io.omniforge.observability.Metrics.value(io.omniforge.observability.Metrics.scrape(),
+                "omniforge_agent_breaker_state", java.util.Map.of("agent", "flaky-host")), "the metric says closed");
     }
 
     @Test
