@@ -9,7 +9,8 @@ import java.util.OptionalLong;
 
 /**
  * {@code omniforge.rate-limits.*}: how many requests a tenant, and each caller within it (an API key, a JWT's
- * subject, the anonymous caller), may make. Unset is unlimited. Counted in each replica (docs/OPERATIONS.md).
+ * subject, the anonymous caller), may make, and how many tasks each may have running at once. Unset is
+ * unlimited. Counted in each replica (docs/OPERATIONS.md).
  */
 @ConfigMapping(prefix = "omniforge.rate-limits")
 public interface RateLimitConfig {
@@ -44,6 +45,12 @@ public interface RateLimitConfig {
 
         /** Requests at once after a quiet time; unset: {@code requests}. */
         OptionalLong burst();
+
+        /**
+         * Tasks with a turn under way at once (from a message until the task is final or waits for input) in one
+         * replica; unset: no limit. One more message is refused (-32052) until one of them ends.
+         */
+        java.util.OptionalInt concurrentTasks();
 
         default Optional<Limit> ifSet() {
             return requests().isPresent() ? Optional.of(this) : Optional.empty();

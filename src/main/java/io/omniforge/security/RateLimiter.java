@@ -60,6 +60,9 @@ public class RateLimiter {
         if (limit.per().isNegative() || limit.per().isZero()) {
             throw new IllegalArgumentException(key + ".per must be a positive duration, e.g. 1S or 1M");
         }
+        if (limit.concurrentTasks().isPresent() && limit.concurrentTasks().getAsInt() < 1) {
+            throw new IllegalArgumentException(key + ".concurrent-tasks must be at least 1, or unset for no limit");
+        }
     }
 
     /**

@@ -81,6 +81,7 @@ public class TaskManager implements A2aService {
     private final GatewayConfig config;
     private final GatewayCard card;
     private final TaskHandoff handover;
+    private final io.omniforge.security.TaskQuota quota;
     private final ObjectMapper mapper;
     private final Optional<String> entryAgent;
     private final OrchestrationManager orchestration;
@@ -97,7 +98,8 @@ public class TaskManager implements A2aService {
             OrchestrationManager orchestration, HandoffManager handoffs,
             @ConfigProperty(name = "omniforge.entry-agent") Optional<String> entryAgent,
             Telemetry telemetry, AccessPolicy policy,
-            TurnLimits turnLimits) {
+            TurnLimits turnLimits, io.omniforge.security.TaskQuota quota) {
+        this.quota = quota;
         this.turnLimits = turnLimits;
         this.policy = policy;
         this.orchestration = orchestration;
@@ -205,6 +207,7 @@ public class TaskManager implements A2aService {
     /** A run that stopped because the store failed: it leaves, and its subscribers finish what was stored. */
     void abandoned(TaskRun run) {
         runs.remove(run.id(), run);
+        run.turnOver();
         router.close(run.id());
     }
 
@@ -225,6 +228,7 @@ public class TaskManager implements A2aService {
      */
     Uni<Void> finished(TaskRun run) {
         runs.remove(run.id(), run);
+        run.turnOver();
         HandoffRecord h = run.handoff();
         TaskRecord done = run.record();
         Uni<Void> settled = Uni.createFrom().voidItem();
@@ -326,8 +330,21 @@ public class TaskManager implements A2aService {
         }
     }
 
+    /**
+     * A new turn: a new task, or a reply to one that waits. It takes a place of its caller's and tenant's
+     * concurrent-task limits ({@link TaskQuota}) first, which its run gives back when the turn ends, however it ends.
+     */
     private Uni<Started> start(CallContext ctx, SendMessageRequest request) {
-        return Uni.createFrom().deferred(() -> begin(ctx, request));
+        return Uni.createFrom().deferred(() -> {
+            if (draining) {
+                return begin(ctx, request); // refused there, saying why
+            }
+            Runnable release = quota.acquire(ctx.caller());
+            return begin(ctx, request)
+                    .invoke(started -> started.run().holding(release))
+                    .onFailure().invoke(release)
+                    .onCancellation().invoke(release);
+        });
     }
 
     private Uni<Started> begin(CallContext ctx, SendMessageRequest request) {

@@ -89,6 +89,10 @@ final class TaskRun {
      * that Message ended is stored (then the client never sees the task). Completed normally only, once.
      */
     private final CompletableFuture<Message> opening = new CompletableFuture<>();
+    /** The place this turn holds in its caller's and tenant's concurrent-task limits; given back when it ends. */
+    private Runnable quota;
+    /** The turn is over (ended, or the run left): a place handed to {@link #holding} now is given back at once. */
+    private boolean turnOver;
     /** Whether the agent's first event has been looked at for {@link #opening}. */
     private boolean openingSeen;
     /** The agent's Message as the client gets it, when its first event is one that may answer alone. */
@@ -449,6 +453,33 @@ final class TaskRun {
     /** The agent serving the task now. */
     String agent() {
         return agent;
+    }
+
+    /** The turn holds {@code release}'s place in the concurrent-task limits until it ends ({@link #turnOver}). */
+    void holding(Runnable release) {
+        boolean over;
+        synchronized (this) {
+            over = turnOver;
+            if (!over) {
+                quota = release;
+            }
+        }
+        if (over) {
+            release.run();
+        }
+    }
+
+    /** The turn ended, or the run left: its place in the concurrent-task limits is given back. */
+    void turnOver() {
+        Runnable release;
+        synchronized (this) {
+            turnOver = true;
+            release = quota;
+            quota = null;
+        }
+        if (release != null) {
+            release.run();
+        }
     }
 
     /** A task taken over after a restart: the handoff that had brought it to its agent, settled when it ends. */

@@ -38,6 +38,11 @@ class RateLimiterTest {
             public OptionalLong burst() {
                 return burst == null ? OptionalLong.empty() : OptionalLong.of(burst);
             }
+
+            @Override
+            public java.util.OptionalInt concurrentTasks() {
+                return java.util.OptionalInt.empty();
+            }
         };
     }
 
