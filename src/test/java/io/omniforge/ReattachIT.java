@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class ReattachIT extends io.omniforge.support.PackagedServiceTest {
 
     private static final int TASKS = 12;
-    private static final int KILLS = 2;
+    private static final int KILLS = 3;
     private static final int CHUNKS = 40;
     private static final int DELAY_MS = 16_000;
     /** Of each plan, and of conversations handed over. */
