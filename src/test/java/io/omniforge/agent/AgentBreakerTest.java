@@ -74,8 +74,10 @@ class AgentBreakerTest {
         assertTrue(open.getMessage().contains("agent 'flaky-host' was not called: its circuit breaker is open"),
                 open.getMessage());
         assertEquals("OPEN", client.breakerState("flaky-host"));
-        assertEquals(2.0, io.omniforge.observability.Metrics.value(io.omniforge.observability.Metrics.scrape(),
-                "omniforge_agent_breaker_state", java.util.Map.of("agent", "flaky-host")), "the metric says open");
+        // Open (2), or half-open (1) if the breaker's short delay here has passed by the time of the scrape.
+        double state = io.omniforge.observability.Metrics.value(io.omniforge.observability.Metrics.scrape(),
+                "omniforge_agent_breaker_state", java.util.Map.of("agent", "flaky-host"));
+        assertTrue(state == 2.0 || state == 1.0, "the metric says the breaker is not closed: " + state);
 
         // The agent is back (same name, now answering): after the delay a probe goes through and closes the breaker.
         AgentTarget back = at("flaky-host", "http://127.0.0.1:" + RestAssured.port + "/demo/echo/a2a");
