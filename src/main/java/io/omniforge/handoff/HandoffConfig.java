@@ -27,6 +27,14 @@ public interface HandoffConfig {
     @WithDefault("20")
     int maxPerThread();
 
+    /**
+     * A loop guard: how many handoffs one task may make (an agent handing the conversation on, the next agent on
+     * again or back, all within the task; those refused do not count); one more forward handoff is refused naming
+     * this budget, and audited ({@code budget.exhausted}). A handback is never refused.
+     */
+    @WithDefault("10")
+    int maxPerTask();
+
     /** The window of {@link #maxPerThread()}. */
     @WithDefault("1h")
     java.time.Duration window();

@@ -376,6 +376,21 @@ public class HandoffManager {
                     + " (omniforge.handoff.max-per-thread=" + config.maxPerThread() + ", omniforge.handoff.window="
                     + config.window() + ")");
         }
+        long inTask = h.taskId() == null ? 0 : history(thread).stream()
+                .filter(r -> h.taskId().equals(r.taskId()) && r.state() != HandoffState.REJECTED).count();
+        if (inTask >= config.maxPerTask()) {
+            Map<String, Object> fields = new java.util.LinkedHashMap<>();
+            fields.put("budget", "handoffs-per-task");
+            fields.put("limit", config.maxPerTask());
+            fields.put("from", h.from() == null ? CLIENT : h.from());
+            fields.put("to", h.to());
+            Correlation.call(correlation(thread.tenant(), thread.id(), h), () -> {
+                audit.record(io.omniforge.observability.AuditEvent.BUDGET_EXHAUSTED, fields);
+                return null;
+            });
+            return refuse("the task's budget of handoffs is spent: it has made " + inTask
+                    + " (omniforge.handoff.max-per-task=" + config.maxPerTask() + ")");
+        }
         int pingPong = pingPong(history(thread), h.from(), h.to());
         if (pingPong >= config.maxPingPong()) {
             return refuse("'" + h.from() + "' and '" + h.to() + "' have handed the conversation back and forth "

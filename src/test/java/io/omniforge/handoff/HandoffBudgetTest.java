@@ -25,13 +25,37 @@ class HandoffBudgetTest {
     public static class Budgeted implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("omniforge.handoff.max-per-thread", "2", "omniforge.handoff.window", "10m");
+            return Map.of("omniforge.handoff.max-per-thread", "2", "omniforge.handoff.window", "10m",
+                    "omniforge.handoff.max-per-task", "1");
         }
     }
 
     private static io.restassured.response.Response handOff(String context, String to) {
         return given().contentType("application/json").body(Map.of("to", to))
                 .post("/api/v1/threads/" + context + "/handoffs");
+    }
+
+    @Test
+    void aTasksSecondHandoffPastItsBudgetIsRefusedAndTheTaskEndsWithTheAgentThatHasIt() {
+        String base = "http://localhost:" + io.restassured.RestAssured.port + io.omniforge.support.HandoffTestAgents.PATH;
+        for (String name : List.of("oneway", "oneway2", "sink")) {
+            String url = base + (name.equals("oneway2") ? "oneway" : name);
+            int status = given().contentType("application/json").body(Map.of("name", name, "url", url))
+                    .post("/api/v1/agents").then().extract().statusCode();
+            assertTrue(status == 201 || status == 409, name + ": " + status);
+        }
+        try (LogCapture logs = LogCapture.install()) {
+            // oneway hands the task to oneway2 (one handoff), which asks to hand it on to sink: the second.
+            JsonNode task = Rpc.call("/a2a", "SendMessage", Rpc.send(Rpc.message("to:oneway2 please", "oneway")))
+                    .path("result").path("task");
+            assertEquals("TASK_STATE_COMPLETED", task.path("status").path("state").asText(), task.toString());
+            String said = task.path("status").path("message").path("parts").get(0).path("text").asText();
+            assertTrue(said.contains("oneway2 asked to hand the conversation to sink, which was refused: the task's"
+                    + " budget of handoffs is spent: it has made 1 (omniforge.handoff.max-per-task=1)"), said);
+            assertEquals(1, logs.lines().stream().filter(l -> l.logger().equals(AuditLog.CATEGORY)
+                    && "budget.exhausted".equals(l.mdc().get(AuditLog.EVENT))
+                    && "handoffs-per-task".equals(l.mdc().get("budget"))).count(), logs.lines().toString());
+        }
     }
 
     @Test

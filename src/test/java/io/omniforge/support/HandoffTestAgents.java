@@ -17,7 +17,8 @@ import java.util.UUID;
  * management API to use them.
  * <ul>
  * <li>{@code oneway} answers, and asks to hand the conversation to the agent its message names ({@code to:<agent>})
- * with {@code expectReturn} false; its card initiates handoffs to {@code sink} and {@code broken}.</li>
+ * with {@code expectReturn} false; its card initiates handoffs to {@code sink}, {@code broken} and {@code oneway2}
+ * (itself, registered under a second name).</li>
  * <li>{@code sink} accepts handoffs and completes its task, answering {@code sink: <what it received>}.</li>
  * <li>{@code broken} accepts handoffs (its card says so) but every JSON-RPC call to it fails: HTTP 500 with a
  * JSON-RPC internal error.</li>
@@ -29,11 +30,13 @@ public class HandoffTestAgents {
     public static final String ONEWAY = "oneway";
     public static final String SINK = "sink";
     public static final String BROKEN = "broken";
+    /** The name a test may register {@code oneway} under a second time, to hand a conversation on twice. */
+    public static final String TWIN = "oneway2";
     public static final String PATH = "/test-agents/";
 
     void mount(@Observes Router router) {
         TestAgentRoutes.card(router, PATH + ONEWAY, ONEWAY, "hands conversations off and does not want them back",
-                extension(true, List.of(SINK, BROKEN)));
+                extension(true, List.of(SINK, BROKEN, TWIN)));
         router.post(PATH + ONEWAY + "/a2a").handler(BodyHandler.create()).handler(ctx -> answer(ctx, ONEWAY, text -> {
             String to = text.startsWith("to:") ? text.substring(3).split("\\s", 2)[0] : SINK;
             return List.of(Map.of("text", "oneway: passing you on to " + to), Map.of("data",
