@@ -24,6 +24,14 @@ public interface OrchestrationConfig {
     @WithDefault("8")
     int maxConcurrency();
 
+    /**
+     * A budget: the most agent calls one orchestration makes, the legs of the flows it calls (and of theirs) and its
+     * synthesizer included. A leg past it is not called: it fails naming the budget, and {@code budget.exhausted} is
+     * audited. A nested flow gets what its parent has left when it is called.
+     */
+    @WithDefault("64")
+    int maxAgentCalls();
+
     /** Agents one orchestration may name at most. */
     @WithDefault("16")
     int maxAgents();

@@ -210,7 +210,7 @@ public class OrchestrationManager {
     /** Runs a plan for a new task; the returned Uni completes once the task's final (or paused) state is stored. */
     public Uni<Void> run(Plan plan, Message input, Sink sink) {
         return traced(plan, sink, span -> {
-            Run run = new Run(plan, sink, span);
+            Run run = new Run(plan, sink, span, config.maxAgentCalls());
             StreamResponse start = status(sink, TaskState.TASK_STATE_WORKING, null, describe(plan, null));
             audit.record(io.omniforge.observability.AuditEvent.ORCHESTRATION_STARTED, auditFields(run));
             // The start is queued to the store now (emit queues at once, in order); the agents are called without
@@ -265,7 +265,7 @@ public class OrchestrationManager {
     /** A paused pipeline goes on: the client's reply to the agent that asked, then the rest of the pipeline. */
     public Uni<Void> resume(OrchestrationState state, Message reply, Sink sink) {
         return traced(state.plan(), sink, span -> {
-            Run run = new Run(state.plan(), sink, span);
+            Run run = new Run(state.plan(), sink, span, config.maxAgentCalls());
             state.legs().stream().filter(l -> state.paused() == null || l.index() < state.paused())
                     .forEach(l -> run.records.put(l.index(), l));
             state.legs().stream().filter(l -> l.redactions() != null)
@@ -288,7 +288,7 @@ public class OrchestrationManager {
     public Uni<Void> continueAfterRestart(OrchestrationState state, Message input, Sink sink, java.time.Duration pollEvery,
             java.time.Duration agentDeadline) {
         return traced(state.plan(), sink, span -> {
-            Run run = new Run(state.plan(), sink, span);
+            Run run = new Run(state.plan(), sink, span, config.maxAgentCalls());
             run.pollEvery = pollEvery;
             run.agentDeadline = agentDeadline;
             state.legs().forEach(l -> run.stored.put(l.index(), l));
@@ -365,10 +365,15 @@ public class OrchestrationManager {
         final Map<Integer, LegRecord> stored = new ConcurrentHashMap<>();
         java.time.Duration pollEvery;
         java.time.Duration agentDeadline;
+        /** Agent calls this orchestration may still make (its nested flows' included); see max-agent-calls. */
+        final AtomicInteger callsLeft;
+        final int callBudget;
 
-        Run(Plan plan, Sink sink, Traced span) {
+        Run(Plan plan, Sink sink, Traced span, int maxAgentCalls) {
             this.plan = plan;
             this.sink = sink;
+            this.callBudget = Math.min(maxAgentCalls, sink.caller().callBudget().orElse(Integer.MAX_VALUE));
+            this.callsLeft = new AtomicInteger(callBudget);
             this.correlation = span.correlation();
             this.span = span;
         }
@@ -439,6 +444,9 @@ public class OrchestrationManager {
                 run.redactions.put(index, sanitized.counts());
             }
         }
+        if (run.callsLeft.getAndDecrement() <= 0) {
+            return Uni.createFrom().item(overBudget(run, index, agent));
+        }
         // A resumed leg (a paused pipeline's) follows the agent's task it resumes: stored as soon as it starts, so
         // that a restart follows that task again instead of sending the input anew.
         run.records.put(index, resume != null && resume.remoteTaskId() != null
@@ -455,7 +463,31 @@ public class OrchestrationManager {
                 });
     }
 
-    /** Where a leg writes: the run's sink, each emission carrying the orchestration's state as it now stands. */
+    /**
+     * A leg past the orchestration's budget of agent calls: not called, failed naming the budget, and audited
+     * ({@code budget.exhausted}).
+     */
+    private LegResult overBudget(Run run, int index, String agent) {
+        String why = "agent '" + agent + "' was not called: the orchestration's budget of " + run.callBudget
+                + " agent calls is spent (omniforge.orchestration.max-agent-calls=" + config.maxAgentCalls()
+                + ", the calls of the flows it calls included)";
+        Map<String, Object> fields = auditFields(run);
+        fields.put("budget", "agent-calls-per-orchestration");
+        fields.put("limit", run.callBudget);
+        fields.put("to", agent);
+        try (Correlation.Scope ignored = Correlation.open(run.correlation)) {
+            audit.record(io.omniforge.observability.AuditEvent.BUDGET_EXHAUSTED, fields);
+        }
+        LegResult skipped = new LegResult(index, agent, null, List.of(), null, why, null, null);
+        run.records.put(index, skipped.record());
+        run.finished.add(skipped);
+        return skipped;
+    }
+
+    /**
+     * Where a leg writes: the run's sink, each emission carrying the orchestration's state as it now stands. Its
+     * caller carries the calls the run has left, which a nested flow gets as its own budget.
+     */
     private static Sink recording(Run run) {
         return new Sink() {
             @Override
@@ -470,7 +502,7 @@ public class OrchestrationManager {
 
             @Override
             public io.omniforge.security.Caller caller() {
-                return run.sink.caller();
+                return run.sink.caller().withCallBudget(run.callsLeft.get());
             }
 
             @Override

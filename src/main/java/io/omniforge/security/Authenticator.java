@@ -171,24 +171,27 @@ public class Authenticator {
     /**
      * What a loopback call of this process sends: its token, and the caller it acts for as four space-separated,
      * URL-encoded fields (principal, tenant, roles, and "system" or "caller"), none empty: a header's trailing
-     * blanks do not survive HTTP.
+     * blanks do not survive HTTP; and a fifth, the agent calls the called work may still make, when the caller has
+     * such a budget ({@link Caller#callBudget}).
      */
     public java.util.Map<String, String> internalHeaders(Caller caller) {
         String onBehalf = enc(caller.principal()) + " " + enc(caller.tenant()) + " "
-                + enc(String.join(",", caller.roles())) + " " + (caller.scheme() == Caller.Scheme.SYSTEM ? "system" : "caller");
+                + enc(String.join(",", caller.roles())) + " " + (caller.scheme() == Caller.Scheme.SYSTEM ? "system" : "caller")
+                + (caller.callBudget().isPresent() ? " " + caller.callBudget().getAsInt() : "");
         return java.util.Map.of("Authorization", "Bearer " + internalToken, ON_BEHALF_OF, onBehalf);
     }
 
     private Caller internal(String onBehalfOf, String path) {
         String[] parts = onBehalfOf == null ? new String[0] : onBehalfOf.split(" ", -1);
-        if (parts.length != 4) {
+        if (parts.length != 4 && !(parts.length == 5 && parts[4].matches("\\d{1,9}"))) {
             throw policy.unauthenticated("internal", "an internal call must say whom it acts for", path);
         }
         Set<String> roles = new LinkedHashSet<>();
         Arrays.stream(dec(parts[2]).split(",")).filter(r -> !r.isBlank()).forEach(roles::add);
         java.util.Set<Permission> permissions = "system".equals(parts[3])
                 ? java.util.EnumSet.of(Permission.ADMIN) : policy.permissionsOf(roles);
-        return new Caller(dec(parts[0]), dec(parts[1]), roles, permissions, Caller.Scheme.INTERNAL, null);
+        Caller caller = new Caller(dec(parts[0]), dec(parts[1]), roles, permissions, Caller.Scheme.INTERNAL, null);
+        return parts.length == 5 ? caller.withCallBudget(Integer.parseInt(parts[4])) : caller;
     }
 
     private static String enc(String s) {

@@ -24,9 +24,17 @@ public final class Caller {
     private final Set<Permission> permissions;
     private final Scheme scheme;
     private final String token;
+    /** How many more agent calls the work this caller starts may make (a nested flow's share); null: no such bound. */
+    private final Integer callBudget;
 
     public Caller(String principal, String tenant, Set<String> roles, Set<Permission> permissions, Scheme scheme,
             String token) {
+        this(principal, tenant, roles, permissions, scheme, token, null);
+    }
+
+    private Caller(String principal, String tenant, Set<String> roles, Set<Permission> permissions, Scheme scheme,
+            String token, Integer callBudget) {
+        this.callBudget = callBudget;
         this.principal = principal;
         this.tenant = tenant;
         this.roles = Set.copyOf(roles);
@@ -64,6 +72,19 @@ public final class Caller {
     /** The bearer token the caller presented (API key or JWT); null for anonymous, internal and system callers. */
     public String token() {
         return token;
+    }
+
+    /**
+     * The agent calls the work this caller starts may still make: set on the gateway's own loopback calls (a flow
+     * inside an orchestration), so that a nested orchestration spends what its parent has left.
+     */
+    public java.util.OptionalInt callBudget() {
+        return callBudget == null ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(callBudget);
+    }
+
+    /** The same caller, whose work may make at most {@code calls} more agent calls. */
+    public Caller withCallBudget(int calls) {
+        return new Caller(principal, tenant, roles, permissions, scheme, token, Math.max(0, calls));
     }
 
     public boolean has(Permission permission) {

@@ -36,6 +36,7 @@ class FlowRegistryTest {
         public String policy() { return "best-effort"; }
         public int maxConcurrency() { return 8; }
         public int maxAgents() { return 16; }
+        public int maxAgentCalls() { return 64; }
         public String synthesis() { return "concat"; }
     };
 
