@@ -444,19 +444,33 @@ public class AgentClient {
     <T> Uni<T> call(AgentTarget target, A2aMethod method, Object params, Class<T> resultType) {
         Duration timeout = target.callTimeout() != null ? target.callTimeout() : config.callTimeout();
         Dialect dialect = dialects.get(target.binding());
-        return observed(() -> telemetry.agentCall(target.name(), method.wireName()),
-                // The agent's place (AgentLimits) is held from the request to the end of its answer.
-                observation -> limits.admitted(target.name(), () -> retried(method, () -> breakers.guarded(target.name(), () -> Uni.createFrom().deferred(() -> send(target,
-                                dialect.request(method, withTenant(params, target.tenant()), target.url()), JSON,
-                                observation, timeout.plus(IDLE_BACKSTOP)))
-                        .onItem().transformToUni(response -> readBody(target.name(), response)
-                                .map(body -> dialect.result(answer(target.name(), method, response, body), resultType)))
-                        .ifNoItem().after(timeout)
-                        .failWith(() -> AgentException.timeout(target.name(), method.wireName() + " took longer than " + timeout))
-                        .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
-                        .transform(f -> isTimeout(f)
-                                ? AgentException.timeout(target.name(), method.wireName() + " took longer than " + timeout)
-                                : AgentException.unreachable(target.name(), f))))));
+        return Uni.createFrom().deferred(() -> {
+            // The request of this call while its answer is not read to its end: a call that ends without it (a
+            // timeout, a caller gone) closes that connection here too, whatever the layers between pass on.
+            AtomicReference<io.vertx.mutiny.core.http.HttpClientRequest> reading = new AtomicReference<>();
+            return observed(() -> telemetry.agentCall(target.name(), method.wireName()),
+                    // The agent's place (AgentLimits) is held from the request to the end of its answer.
+                    observation -> limits.admitted(target.name(), () -> retried(method, () -> breakers.guarded(
+                            target.name(), () -> Uni.createFrom().deferred(() -> send(target,
+                                    dialect.request(method, withTenant(params, target.tenant()), target.url()), JSON,
+                                    observation, timeout.plus(IDLE_BACKSTOP), reading))
+                            .onItem().transformToUni(response -> readBody(target.name(), response)
+                                    .invoke(body -> reading.set(null))
+                                    .map(body -> dialect.result(answer(target.name(), method, response, body), resultType)))
+                            .ifNoItem().after(timeout)
+                            .failWith(() -> AgentException.timeout(target.name(), method.wireName() + " took longer than "
+                                    + timeout))
+                            .onFailure(f -> !(f instanceof io.omniforge.a2a.A2aException))
+                            .transform(f -> isTimeout(f)
+                                    ? AgentException.timeout(target.name(), method.wireName() + " took longer than " + timeout)
+                                    : AgentException.unreachable(target.name(), f))))))
+                    .onTermination().invoke((item, failure, cancelled) -> {
+                        var unread = reading.getAndSet(null);
+                        if (unread != null && (failure != null || cancelled)) {
+                            release(unread);
+                        }
+                    });
+        });
     }
 
     /**
@@ -573,6 +587,12 @@ public class AgentClient {
     /** Sends one request of a dialect, with the target's headers and the call's trace. */
     private Uni<HttpClientResponse> send(AgentTarget target, Dialect.Request request, String accept, AgentCall observation,
             Duration idle) {
+        return send(target, request, accept, observation, idle, null);
+    }
+
+    /** As above; {@code sent} (when not null) holds the request from the moment it has its connection. */
+    private Uni<HttpClientResponse> send(AgentTarget target, Dialect.Request request, String accept, AgentCall observation,
+            Duration idle, AtomicReference<io.vertx.mutiny.core.http.HttpClientRequest> sent) {
         RequestOptions options = new RequestOptions().setMethod(request.method()).setAbsoluteURI(request.url())
                 .setFollowRedirects(false)
                 .setIdleTimeout(idle.toMillis())
@@ -585,10 +605,14 @@ public class AgentClient {
         }
         target.headers().forEach(options::putHeader);
         observation.inject(options::putHeader);
-        return open(target.name(), options).onItem().transformToUni(req ->
-                (request.body() == null ? req.send() : req.send(request.body()))
-                        .onCancellation().invoke(() -> release(req))
-                        .onFailure().invoke(f -> release(req)));
+        return open(target.name(), options).onItem().transformToUni(req -> {
+            if (sent != null) {
+                sent.set(req);
+            }
+            return (request.body() == null ? req.send() : req.send(request.body()))
+                    .onCancellation().invoke(() -> release(req))
+                    .onFailure().invoke(f -> release(req));
+        });
     }
 
     /** Reads a whole body, failing once it grows past the configured limit instead of buffering without bound. */
