@@ -102,14 +102,16 @@ public class AgentClient {
     }
 
     /**
-     * A request on the agent's pool. A call that is given up while it waits for a connection (its timeout) would still
-     * get one later and send on it for nobody: such a request is closed as soon as its connection comes. "Given up" is
-     * read after the hand-over, not before it: a call that times out at the instant its connection comes (calls that
-     * waited together time out together, as connections come free) drops the request it was being handed.
+     * A request on the agent's pool, handed to {@code use}. A call that is given up while it waits for a connection
+     * (its timeout) would still get one later and send on it for nobody: such a request is closed as soon as its
+     * connection comes. The request belongs to {@code use} only once {@code use} has it: it is handed over in the
+     * operator right after the hand-over from the pool, so a call given up at that very instant (calls that waited
+     * together time out together, as connections come free) never leaves a request that nobody closes.
      */
-    private Uni<io.vertx.mutiny.core.http.HttpClientRequest> open(String agent, RequestOptions options) {
+    private <T> Uni<T> open(String agent, RequestOptions options,
+            Function<io.vertx.mutiny.core.http.HttpClientRequest, Uni<T>> use) {
         return Uni.createFrom().deferred(() -> {
-            java.util.concurrent.atomic.AtomicBoolean delivered = new java.util.concurrent.atomic.AtomicBoolean();
+            java.util.concurrent.atomic.AtomicBoolean owned = new java.util.concurrent.atomic.AtomicBoolean();
             return Uni.createFrom().<io.vertx.mutiny.core.http.HttpClientRequest>emitter(emitter -> {
                 java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
                 emitter.onTermination(() -> gone.set(true));
@@ -121,12 +123,15 @@ public class AgentClient {
                         return;
                     }
                     var request = io.vertx.mutiny.core.http.HttpClientRequest.newInstance(ar.result());
-                    emitter.complete(request); // dropped by an emitter already given up
-                    if (!delivered.get()) {
+                    emitter.complete(request); // dropped by a call already given up: then use never had it
+                    if (!owned.get()) {
                         release(request);
                     }
                 });
-            }).onItem().invoke(() -> delivered.set(true));
+            }).onItem().transformToUni(request -> {
+                owned.set(true);
+                return use.apply(request);
+            });
         });
     }
 
@@ -162,8 +167,9 @@ public class AgentClient {
                     .setIdleTimeout(config.cardTimeout().toMillis())
                     .putHeader("Accept", JSON).putHeader(A2aVersion.HEADER, A2aVersion.CURRENT);
             observation.inject(options::putHeader);
-            return open(agent, options)
-                    .onItem().transformToUni(req -> req.send())
+            return open(agent, options, req -> req.send()
+                            .onCancellation().invoke(() -> release(req))
+                            .onFailure().invoke(f -> release(req)))
                     .onItem().<AgentCard>transformToUni(response -> {
                         if (response.statusCode() != 200) {
                             return readBody(agent, response).map(body -> {
@@ -605,7 +611,7 @@ public class AgentClient {
         }
         target.headers().forEach(options::putHeader);
         observation.inject(options::putHeader);
-        return open(target.name(), options).onItem().transformToUni(req -> {
+        return open(target.name(), options, req -> {
             if (sent != null) {
                 sent.set(req);
             }
