@@ -37,7 +37,24 @@ final class TaskRecord {
     private final String agent;
     private final String id;
     private final String contextId;
-    private final List<MultiEmitter<? super StreamEvent>> followers = new ArrayList<>(2);
+    private final List<Follower> followers = new ArrayList<>(2);
+
+    /**
+     * A stream that follows the task, and the Vert.x context it was opened on (null off one). Its events are handed
+     * to it on that context, where it is also canceled when its client goes away: Mutiny's buffering emitter must not
+     * be emptied by a cancel on one thread while another thread emits into it (its queue has a single consumer).
+     */
+    private record Follower(MultiEmitter<? super StreamEvent> emitter, io.vertx.core.Context context) {
+
+        /** {@code step} on the follower's context, after what was handed to it before; at once off a context. */
+        void run(Runnable step) {
+            if (context == null) {
+                step.run();
+            } else {
+                context.runOnContext(v -> step.run());
+            }
+        }
+    }
     private Task task;
     private Run run;
 
@@ -107,13 +124,13 @@ final class TaskRecord {
             if (state.endsStream()) {
                 follower.complete();
             } else if (!follower.isCancelled()) {
-                followers.add(follower);
+                followers.add(new Follower(follower, io.vertx.core.Vertx.currentContext()));
             }
         }
     }
 
     private synchronized void unfollow(MultiEmitter<?> follower) {
-        followers.remove(follower);
+        followers.removeIf(f -> f.emitter() == follower);
     }
 
     /**
@@ -265,11 +282,15 @@ final class TaskRecord {
     private void publish(StreamResponse response) {
         StreamEvent event = StreamEvent.unnumbered(response);
         boolean ends = task.status().state().endsStream();
-        for (MultiEmitter<? super StreamEvent> follower : List.copyOf(followers)) {
-            follower.emit(event);
-            if (ends) {
-                follower.complete();
-            }
+        for (Follower follower : List.copyOf(followers)) {
+            follower.run(() -> {
+                if (!follower.emitter().isCancelled()) {
+                    follower.emitter().emit(event);
+                    if (ends) {
+                        follower.emitter().complete();
+                    }
+                }
+            });
         }
         if (ends) {
             followers.clear();
