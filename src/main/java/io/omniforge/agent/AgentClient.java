@@ -318,6 +318,12 @@ public class AgentClient {
      */
     public Multi<StreamResponse> reattach(String agent, Supplier<Uni<AgentTarget>> target, String taskId,
             Duration pollEvery, Duration deadline) {
+        return Multi.createFrom().deferred(() -> reattaching(agent, target, taskId, pollEvery, deadline));
+    }
+
+    /** One following of {@link #reattach}: its own clock of when the agent last answered. */
+    private Multi<StreamResponse> reattaching(String agent, Supplier<Uni<AgentTarget>> target, String taskId,
+            Duration pollEvery, Duration deadline) {
         AtomicLong heard = new AtomicLong(System.nanoTime());
         AtomicInteger attempts = new AtomicInteger();
         Multi<StreamResponse> once = Multi.createFrom().deferred(() -> target.get().onItem().transformToMulti(t -> {

@@ -334,6 +334,20 @@ public class HandoffManager {
         });
     }
 
+    /** A handoff loop guard refused {@code h}: audited as {@code budget.exhausted}, with the handoff's correlation. */
+    private void exhausted(ConversationThread thread, HandoffRecord h, String budget, int limit, Map<String, Object> more) {
+        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        fields.put("budget", budget);
+        fields.put("limit", limit);
+        fields.putAll(more);
+        fields.put("from", h.from() == null ? CLIENT : h.from());
+        fields.put("to", h.to());
+        Correlation.call(correlation(thread.tenant(), thread.id(), h), () -> {
+            audit.record(io.omniforge.observability.AuditEvent.BUDGET_EXHAUSTED, fields);
+            return null;
+        });
+    }
+
     /** Why the handoff is refused, or empty when it may go ahead. */
     private Uni<Optional<String>> validate(Caller caller, ConversationThread thread, HandoffRecord h, boolean back) {
         if (h.to() == null) {
@@ -358,40 +372,24 @@ public class HandoffManager {
                     + "' hand off to '" + h.to() + "'");
         }
         java.time.Instant since = java.time.Instant.now().minus(config.window());
-        long recent = history(thread).stream().filter(r -> r.state() != HandoffState.REJECTED && r.createdAt() != null
+        List<HandoffRecord> history = history(thread);
+        long recent = history.stream().filter(r -> r.state() != HandoffState.REJECTED && r.createdAt() != null
                 && r.createdAt().isAfter(since)).count();
         if (recent >= config.maxPerThread()) {
-            Map<String, Object> fields = new java.util.LinkedHashMap<>();
-            fields.put("budget", "handoffs-per-thread");
-            fields.put("limit", config.maxPerThread());
-            fields.put("window", config.window().toString());
-            fields.put("from", h.from() == null ? CLIENT : h.from());
-            fields.put("to", h.to());
-            Correlation.call(correlation(thread.tenant(), thread.id(), h), () -> {
-                audit.record(io.omniforge.observability.AuditEvent.BUDGET_EXHAUSTED, fields);
-                return null;
-            });
+            exhausted(thread, h, "handoffs-per-thread", config.maxPerThread(), Map.of("window", config.window().toString()));
             return refuse("the thread's budget of handoffs is spent: " + recent + " in the last "
                     + io.omniforge.util.Durations.words(config.window())
                     + " (omniforge.handoff.max-per-thread=" + config.maxPerThread() + ", omniforge.handoff.window="
                     + config.window() + ")");
         }
-        long inTask = h.taskId() == null ? 0 : history(thread).stream()
+        long inTask = h.taskId() == null ? 0 : history.stream()
                 .filter(r -> h.taskId().equals(r.taskId()) && r.state() != HandoffState.REJECTED).count();
         if (inTask >= config.maxPerTask()) {
-            Map<String, Object> fields = new java.util.LinkedHashMap<>();
-            fields.put("budget", "handoffs-per-task");
-            fields.put("limit", config.maxPerTask());
-            fields.put("from", h.from() == null ? CLIENT : h.from());
-            fields.put("to", h.to());
-            Correlation.call(correlation(thread.tenant(), thread.id(), h), () -> {
-                audit.record(io.omniforge.observability.AuditEvent.BUDGET_EXHAUSTED, fields);
-                return null;
-            });
+            exhausted(thread, h, "handoffs-per-task", config.maxPerTask(), Map.of());
             return refuse("the task's budget of handoffs is spent: it has made " + inTask
                     + " (omniforge.handoff.max-per-task=" + config.maxPerTask() + ")");
         }
-        int pingPong = pingPong(history(thread), h.from(), h.to());
+        int pingPong = pingPong(history, h.from(), h.to());
         if (pingPong >= config.maxPingPong()) {
             return refuse("'" + h.from() + "' and '" + h.to() + "' have handed the conversation back and forth "
                     + pingPong + " times in a row (omniforge.handoff.max-ping-pong=" + config.maxPingPong() + ")");
